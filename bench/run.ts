@@ -1,0 +1,16 @@
+import { lambdaBundles } from './cases/lambda-bundles';
+import { synthTwoRegions } from './cases/synth';
+import { formatTable, type BenchCase, type Measurement } from './harness';
+
+/**
+ * `npm run bench [-- name-filter]`: runs every case (or those whose name contains the filter) and prints
+ * one table. Later issues add their cases (radiomics, inference, fusion, end-to-end) to this list.
+ */
+const CASES: BenchCase[] = [synthTwoRegions, lambdaBundles];
+
+const filter = process.argv[2];
+const rows: Measurement[] = [];
+for (const benchCase of CASES.filter((c) => !filter || c.name.includes(filter))) {
+  rows.push(...(await benchCase.run()));
+}
+console.log(formatTable(rows));

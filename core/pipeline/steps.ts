@@ -1,0 +1,94 @@
+import type { StudyStatus } from '../study/status';
+
+/**
+ * The one definition of the pipeline: the CDK state machine and the local runner are both built from it,
+ * so their order, handlers, retries and timeouts cannot drift apart.
+ */
+export type StageName = 'Validate' | 'Infer' | 'Radiomics' | 'Fuse';
+
+export interface RetryPolicy {
+  maxAttempts: number;
+  intervalSeconds: number;
+  backoffRate: number;
+  maxDelaySeconds: number;
+}
+
+export interface LambdaSizing {
+  /** Handler module, relative to the repository root; it exports `handler`. */
+  handler: string;
+  memoryMb: number;
+  timeoutSeconds: number;
+}
+
+export interface StepDefinition extends LambdaSizing {
+  name: StageName;
+  /** Status of the study while this step runs. */
+  status: StudyStatus;
+  /**
+   * `invoke`: the handler's return value is the step's result.
+   * `callback`: the handler starts work elsewhere and the result arrives later with the task token.
+   */
+  completion: 'invoke' | 'callback';
+  /** Limit on the whole step, the wait for a callback included. */
+  stepTimeoutSeconds: number;
+  retry: RetryPolicy;
+}
+
+const TRANSIENT_RETRY: RetryPolicy = {
+  maxAttempts: 3,
+  intervalSeconds: 2,
+  backoffRate: 2,
+  maxDelaySeconds: 30,
+};
+
+export const PIPELINE_STEPS: readonly StepDefinition[] = [
+  {
+    name: 'Validate',
+    handler: 'lambdas/validate/handler.ts',
+    status: 'VALIDATING',
+    completion: 'invoke',
+    // A 512×512×600 CT is 300 MB as int16 and arrives compressed: room to decode and re-encode it.
+    memoryMb: 3008,
+    timeoutSeconds: 300,
+    stepTimeoutSeconds: 360,
+    retry: TRANSIENT_RETRY,
+  },
+  {
+    name: 'Infer',
+    handler: 'lambdas/infer/handler.ts',
+    status: 'INFERRING',
+    completion: 'callback',
+    memoryMb: 256,
+    timeoutSeconds: 30,
+    // SageMaker async inference allows 3,600 s per invocation; leave 15 min for scaling out of zero.
+    stepTimeoutSeconds: 3600 + 900,
+    retry: TRANSIENT_RETRY,
+  },
+  {
+    name: 'Radiomics',
+    handler: 'lambdas/radiomics/handler.ts',
+    status: 'EXTRACTING',
+    completion: 'invoke',
+    memoryMb: 4096,
+    timeoutSeconds: 600,
+    stepTimeoutSeconds: 660,
+    retry: TRANSIENT_RETRY,
+  },
+  {
+    name: 'Fuse',
+    handler: 'lambdas/fuse/handler.ts',
+    status: 'SCORING',
+    completion: 'invoke',
+    memoryMb: 1024,
+    timeoutSeconds: 120,
+    stepTimeoutSeconds: 180,
+    retry: TRANSIENT_RETRY,
+  },
+];
+
+/** Records a caught failure on the study (FAILED + `rejected/{id}/reason.json`); runs after any step's Catch. */
+export const RECORD_FAILURE: LambdaSizing = {
+  handler: 'lambdas/record-failure/handler.ts',
+  memoryMb: 256,
+  timeoutSeconds: 30,
+};

@@ -1,0 +1,54 @@
+import { createHash } from 'node:crypto';
+import { InvokeEndpointAsyncCommand } from '@aws-sdk/client-sagemaker-runtime';
+import { FUNCTION_ENV } from '../../core/pipeline/function-env';
+import type { CallbackInput } from '../../core/pipeline/run';
+import { studyKeys } from '../../core/study/keys';
+import { sagemaker } from '../shared/aws-clients';
+import { enterStage } from '../shared/enter-stage';
+import { requiredEnv } from '../shared/env';
+import { logger } from '../shared/logger';
+import { putJson } from '../shared/s3-objects';
+import { parkTaskToken } from '../shared/studies-table';
+
+/** What the inference container reads from S3: pointers to the volume and where to write its outputs. */
+export interface InferenceRequest {
+  studyId: string;
+  bucket: string;
+  volumeKey: string;
+  maskKey: string;
+  inferenceKey: string;
+}
+
+/** SageMaker's cap on one asynchronous invocation. */
+const INVOCATION_TIMEOUT_SECONDS = 3600;
+
+/**
+ * Infer: starts the asynchronous endpoint on a small JSON pointer and parks the task token; the endpoint's
+ * SNS notification completes the step (inference-callback). Retrying this Lambda reuses the same
+ * inference id, because the id is derived from the task token.
+ */
+export async function handler({ taskToken, run }: CallbackInput): Promise<{ inferenceId: string }> {
+  await enterStage('Infer', run);
+  const inferenceId = createHash('sha256').update(taskToken).digest('hex').slice(0, 40);
+  const request: InferenceRequest = {
+    studyId: run.studyId,
+    bucket: run.bucket,
+    volumeKey: studyKeys.volume(run.studyId),
+    maskKey: studyKeys.mask(run.studyId),
+    inferenceKey: studyKeys.inference(run.studyId),
+  };
+  const requestKey = studyKeys.inferenceRequest(run.studyId);
+  await putJson(run.bucket, requestKey, request);
+  await parkTaskToken(inferenceId, { taskToken, run });
+  await sagemaker.send(
+    new InvokeEndpointAsyncCommand({
+      EndpointName: requiredEnv(FUNCTION_ENV.inferenceEndpoint),
+      InputLocation: `s3://${run.bucket}/${requestKey}`,
+      ContentType: 'application/json',
+      InferenceId: inferenceId,
+      InvocationTimeoutSeconds: INVOCATION_TIMEOUT_SECONDS,
+    }),
+  );
+  logger.info('inference requested', { inferenceId });
+  return { inferenceId };
+}

@@ -1,0 +1,28 @@
+import { describeFailure, type StudyFailure } from '../../core/pipeline/failure';
+import type { FailureInput } from '../../core/pipeline/run';
+import { studyKeys } from '../../core/study/keys';
+import { logger } from '../shared/logger';
+import { putJson } from '../shared/s3-objects';
+import { moveStatus } from '../shared/studies-table';
+
+/**
+ * After any step's Catch: writes rejected/{id}/reason.json and marks the study FAILED with stage, code and
+ * message. The originals under incoming/ are left where they are.
+ */
+export async function handler({ run, stage, error }: FailureInput): Promise<StudyFailure> {
+  logger.appendKeys({ studyId: run.studyId, stage });
+  const failure = describeFailure(stage, error);
+  // A run overtaken by a newer manifest version leaves the newer run's record alone.
+  if (!(await moveStatus(run, 'FAILED', { error: failure }))) {
+    logger.warn('failure of a superseded run not recorded', { code: failure.code });
+    return failure;
+  }
+  await putJson(run.bucket, studyKeys.rejection(run.studyId), {
+    studyId: run.studyId,
+    manifestVersion: run.manifestVersion,
+    failedAt: new Date().toISOString(),
+    ...failure,
+  });
+  logger.error('study failed', { code: failure.code });
+  return failure;
+}

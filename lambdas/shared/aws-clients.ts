@@ -1,0 +1,25 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
+
+// Created once per container and reused across invocations. Endpoints come from the SDK's own
+// AWS_ENDPOINT_URL_* variables; the local stack also sets SAP_LOCAL_S3 because its S3 server needs
+// path-style addressing and rejects the SDK's default streaming checksums.
+const localS3 = process.env.SAP_LOCAL_S3 === '1';
+
+export const s3 = new S3Client(
+  localS3
+    ? {
+        forcePathStyle: true,
+        requestChecksumCalculation: 'WHEN_REQUIRED',
+        responseChecksumValidation: 'WHEN_REQUIRED',
+      }
+    : {},
+);
+export const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+  marshallOptions: { removeUndefinedValues: true },
+});
+export const sfn = new SFNClient({});
+export const sagemaker = new SageMakerRuntimeClient({});

@@ -1,0 +1,18 @@
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { METRICS_NAMESPACE, OLDEST_IN_PROGRESS_METRIC } from '../../core/pipeline/metric-names';
+import { IN_PROGRESS_STATUSES, oldestProgressAgeSeconds } from '../../core/study/progress-age';
+import { oldestInStatus } from '../shared/studies-table';
+
+const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: 'sap-pipeline' });
+
+/** Runs every few minutes: publishes how long the most stuck in-progress study has gone without progress. */
+export async function handler(): Promise<{ oldestSeconds: number }> {
+  const oldest = await Promise.all(IN_PROGRESS_STATUSES.map((status) => oldestInStatus(status)));
+  const oldestSeconds = oldestProgressAgeSeconds(
+    oldest.filter((at): at is string => at !== undefined),
+    new Date(),
+  );
+  metrics.addMetric(OLDEST_IN_PROGRESS_METRIC, MetricUnit.Seconds, oldestSeconds);
+  metrics.publishStoredMetrics();
+  return { oldestSeconds };
+}

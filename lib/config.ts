@@ -1,0 +1,100 @@
+import { z } from 'zod';
+
+/**
+ * What a hospital changes per deployment. Every option can be set in cdk.json's context or with
+ * `cdk deploy -c name=value`; a wrong value stops the synth with a message naming the option.
+ */
+export interface PipelineOptions {
+  /** SageMaker instance type of the inference endpoint. Default: ml.g5.xlarge (one A10G GPU). */
+  instanceType: string;
+  /** Most endpoint instances autoscaling may start. Default: 2. */
+  maxInstances: number;
+  /** Let the endpoint scale to zero instances when idle (cheap, but the next study waits for a cold start). Default: true. */
+  scaleToZero: boolean;
+  /** Concurrent invocations one endpoint instance serves. Default: 2. */
+  maxConcurrentInvocationsPerInstance: number;
+  /** Retention of every log group, in days (a CloudWatch retention value). Default: 365. */
+  logRetentionDays: number;
+  /** Days after which intermediate artifacts under work/ expire. Default: 30. */
+  workRetentionDays: number;
+  /** Address that receives alarm notifications. Default: none (alarms go to the topic only). */
+  alarmEmail?: string;
+  /** IAM principal ARNs allowed to call the results API. Default: any IAM principal of the deploying account. */
+  apiPrincipals: string[];
+  /** Model versions under models/{unet|resnet|xgboost}/{version}/ in the models bucket. Default: 1. */
+  modelVersions: { unet: string; resnet: string; xgboost: string };
+}
+
+/** The values CloudWatch Logs accepts as a retention period. */
+const RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+];
+const VERSION = /^[A-Za-z0-9._-]{1,64}$/;
+
+const flag = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]);
+const list = z.union([
+  z.array(z.string()),
+  z.string().transform((v) =>
+    v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  ),
+]);
+
+const contextSchema = z.object({
+  instanceType: z
+    .string()
+    .regex(/^ml\.[a-z0-9]+\.[a-z0-9]+$/, 'a SageMaker instance type such as ml.g5.xlarge')
+    .default('ml.g5.xlarge'),
+  maxInstances: z.coerce.number().int().min(1).max(20).default(2),
+  scaleToZero: flag.default(true),
+  maxConcurrentInvocationsPerInstance: z.coerce.number().int().min(1).max(1000).default(2),
+  logRetentionDays: z.coerce
+    .number()
+    .refine((d) => RETENTION_DAYS.includes(d), `one of ${RETENTION_DAYS.join(', ')}`)
+    .default(365),
+  workRetentionDays: z.coerce.number().int().min(1).max(3650).default(30),
+  alarmEmail: z.email().optional(),
+  apiPrincipals: list
+    .pipe(
+      z.array(
+        z
+          .string()
+          .regex(
+            /^arn:aws[a-z-]*:iam::\d{12}:(root|role\/.+|user\/.+)$/,
+            'an IAM role, user or account root ARN',
+          ),
+      ),
+    )
+    .default([]),
+  unetVersion: z.string().regex(VERSION).default('1'),
+  resnetVersion: z.string().regex(VERSION).default('1'),
+  xgboostVersion: z.string().regex(VERSION).default('1'),
+});
+
+export const OPTION_NAMES = Object.keys(contextSchema.shape) as (keyof typeof contextSchema.shape)[];
+
+/** Reads and checks the options from a construct's context lookup. */
+export function readOptions(lookup: (name: string) => unknown): PipelineOptions {
+  const raw = Object.fromEntries(
+    OPTION_NAMES.map((name) => [name, lookup(name)]).filter(([, v]) => v !== undefined),
+  );
+  const parsed = contextSchema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `-c ${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`invalid sap-pipeline context: ${problems}`);
+  }
+  const { unetVersion, resnetVersion, xgboostVersion, ...rest } = parsed.data;
+  return { ...rest, modelVersions: { unet: unetVersion, resnet: resnetVersion, xgboost: xgboostVersion } };
+}
+
+/** Regions to deploy to: `-c regions=eu-west-1,us-east-1`, else cdk.json's default. */
+export function readRegions(value: unknown): string[] {
+  const regions = list.parse(value ?? []);
+  const bad = regions.filter((r) => !/^[a-z]{2}(-gov)?-[a-z]+-\d$/.test(r));
+  if (regions.length === 0)
+    throw new Error('no regions: set -c regions=eu-west-1[,us-east-1,...] or "regions" in cdk.json');
+  if (bad.length > 0) throw new Error(`not AWS region names: ${bad.join(', ')}`);
+  return [...new Set(regions)];
+}

@@ -1,0 +1,188 @@
+import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Construct } from 'constructs';
+import { METRICS_NAMESPACE, OLDEST_IN_PROGRESS_METRIC } from '../../core/pipeline/metric-names';
+import { FUNCTION_ENV } from '../../core/pipeline/function-env';
+import { PIPELINE_STEPS } from '../../core/pipeline/steps';
+import type { PipelineOptions } from '../config';
+import type { InferenceEndpoint } from './inference-endpoint';
+import { PipelineFunction } from './pipeline-function';
+import type { ResultsApi } from './results-api';
+import type { Storage } from './storage';
+import type { StudyWorkflow } from './study-workflow';
+
+export interface MonitoringProps {
+  storage: Storage;
+  workflow: StudyWorkflow;
+  inference: InferenceEndpoint;
+  api: ResultsApi;
+  options: PipelineOptions;
+}
+
+/** A study that has not progressed for longer than the slowest step may take is stuck. */
+const STUCK_AFTER_SECONDS = Math.max(...PIPELINE_STEPS.map((s) => s.stepTimeoutSeconds)) + 15 * 60;
+const WATCHDOG_RATE = Duration.minutes(5);
+
+/** Alarms (to an encrypted topic, optionally e-mailed), the stuck-study watchdog and the dashboard. */
+export class Monitoring extends Construct {
+  readonly alarmTopic: sns.Topic;
+  readonly alarms: cloudwatch.Alarm[] = [];
+
+  constructor(scope: Construct, id: string, props: MonitoringProps) {
+    super(scope, id);
+    const { storage, workflow, inference, api, options } = props;
+    this.alarmTopic = new sns.Topic(this, 'Alarms', { masterKey: storage.key, enforceSSL: true });
+    if (options.alarmEmail)
+      this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(options.alarmEmail));
+
+    const watchdog = new PipelineFunction(this, 'Watchdog', {
+      sizing: { handler: 'lambdas/watchdog/handler.ts', memoryMb: 256, timeoutSeconds: 30 },
+      key: storage.key,
+      logRetentionDays: options.logRetentionDays,
+      environment: { [FUNCTION_ENV.studiesTable]: storage.table.tableName },
+      deadLetterQueue: workflow.deadLetters,
+    });
+    storage.table.grantReadData(watchdog.function);
+    new events.Rule(this, 'WatchdogSchedule', {
+      description: 'Publish the age of the most stuck in-progress study',
+      schedule: events.Schedule.rate(WATCHDOG_RATE),
+      targets: [new targets.LambdaFunction(watchdog.function, { retryAttempts: 2 })],
+    });
+
+    const oldestInProgress = new cloudwatch.Metric({
+      namespace: METRICS_NAMESPACE,
+      metricName: OLDEST_IN_PROGRESS_METRIC,
+      dimensionsMap: { service: 'sap-pipeline' },
+      statistic: 'Maximum',
+      period: WATCHDOG_RATE,
+    });
+    const endpointMetric = (metricName: string, statistic = 'Sum') =>
+      new cloudwatch.Metric({
+        namespace: 'AWS/SageMaker',
+        metricName,
+        dimensionsMap: { EndpointName: inference.endpointName },
+        statistic,
+        period: Duration.minutes(5),
+      });
+    const deadLetters = workflow.deadLetters.metricApproximateNumberOfMessagesVisible({
+      period: Duration.minutes(5),
+    });
+
+    this.alarm(
+      'ExecutionsFailed',
+      workflow.stateMachine.metricFailed({ period: Duration.minutes(5) }),
+      1,
+      'A study run failed: its reason is on the study and in rejected/{studyId}/reason.json.',
+    );
+    this.alarm(
+      'ExecutionsTimedOut',
+      workflow.stateMachine.metricTimedOut({ period: Duration.minutes(5) }),
+      1,
+      'A study run hit the state machine timeout.',
+    );
+    this.alarm(
+      'DeadLetters',
+      deadLetters,
+      1,
+      'An event or notification could not be processed: a study may not have started or finished.',
+    );
+    this.alarm(
+      'EndpointInvocationFailures',
+      endpointMetric('InvocationFailures'),
+      1,
+      'The inference endpoint failed an invocation.',
+    );
+    this.alarm(
+      'EndpointModelErrors',
+      endpointMetric('Invocation5XXErrors'),
+      1,
+      'The inference container answered with a server error.',
+    );
+    this.alarm(
+      'StudyStuck',
+      oldestInProgress,
+      STUCK_AFTER_SECONDS,
+      `A study has not progressed for ${STUCK_AFTER_SECONDS / 60} minutes.`,
+    );
+
+    new cloudwatch.Dashboard(this, 'Dashboard', {
+      dashboardName: `${props.workflow.stateMachine.stack.stackName}-pipeline`,
+      widgets: [
+        [
+          new cloudwatch.GraphWidget({
+            title: 'Study runs',
+            left: [
+              workflow.stateMachine.metricStarted(),
+              workflow.stateMachine.metricSucceeded(),
+              workflow.stateMachine.metricFailed(),
+              workflow.stateMachine.metricTimedOut(),
+            ],
+          }),
+          new cloudwatch.GraphWidget({
+            title: 'Oldest in-progress study without progress (s)',
+            left: [oldestInProgress],
+          }),
+          new cloudwatch.GraphWidget({ title: 'Dead letters', left: [deadLetters] }),
+        ],
+        [
+          new cloudwatch.GraphWidget({
+            title: 'Step duration (ms, p90)',
+            left: PIPELINE_STEPS.map((s) =>
+              workflow.functions[s.name].function.metricDuration({ statistic: 'p90', label: s.name }),
+            ),
+          }),
+          new cloudwatch.GraphWidget({
+            title: 'Step errors',
+            left: PIPELINE_STEPS.map((s) =>
+              workflow.functions[s.name].function.metricErrors({ label: s.name }),
+            ),
+          }),
+        ],
+        [
+          new cloudwatch.GraphWidget({
+            title: 'Inference endpoint backlog and instances',
+            left: [
+              endpointMetric('ApproximateBacklogSize', 'Average'),
+              endpointMetric('HasBacklogWithoutCapacity', 'Maximum'),
+            ],
+            right: [
+              new cloudwatch.Metric({
+                namespace: '/aws/sagemaker/Endpoints',
+                metricName: 'GPUUtilization',
+                dimensionsMap: { EndpointName: inference.endpointName, VariantName: 'AllTraffic' },
+                statistic: 'Average',
+              }),
+            ],
+          }),
+          new cloudwatch.GraphWidget({
+            title: 'Inference failures',
+            left: [endpointMetric('InvocationFailures'), endpointMetric('Invocation5XXErrors')],
+          }),
+          new cloudwatch.GraphWidget({
+            title: 'Results API',
+            left: [api.api.metricCount(), api.api.metricClientError(), api.api.metricServerError()],
+            right: [api.api.metricLatency({ statistic: 'p90' })],
+          }),
+        ],
+      ],
+    });
+  }
+
+  private alarm(id: string, metric: cloudwatch.IMetric, threshold: number, description: string): void {
+    const alarm = new cloudwatch.Alarm(this, id, {
+      metric,
+      threshold,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      alarmDescription: description,
+    });
+    alarm.addAlarmAction(new actions.SnsAction(this.alarmTopic));
+    this.alarms.push(alarm);
+  }
+}

@@ -1,0 +1,103 @@
+import { Duration } from 'aws-cdk-lib';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { Construct } from 'constructs';
+import { TRANSIENT } from '../../core/pipeline/step-error';
+import { PIPELINE_STEPS, type StageName, type StepDefinition } from '../../core/pipeline/steps';
+import type { PipelineFunction } from './pipeline-function';
+
+/** Lambda invocation faults that say nothing about the study and are worth retrying. */
+const LAMBDA_TRANSIENT_ERRORS = [
+  'Lambda.ServiceException',
+  'Lambda.AWSLambdaException',
+  'Lambda.SdkClientException',
+  'Lambda.TooManyRequestsException',
+  'Lambda.ClientExecutionTimeoutException',
+];
+const CAUGHT = '$.caught';
+
+export interface PipelineDefinitionProps {
+  steps: Record<StageName, PipelineFunction>;
+  recordFailure: lambda.IFunction;
+}
+
+/**
+ * Validate → Infer (waits for its task token) → Radiomics → Fuse, in the order and with the retries and
+ * timeouts of core's PIPELINE_STEPS. Any step's Catch records FAILED with stage, code and message.
+ */
+export function buildPipelineDefinition(parent: Construct, props: PipelineDefinitionProps): sfn.IChainable {
+  const scope = new Construct(parent, 'Definition');
+  const failed = new sfn.Fail(scope, 'StudyFailed', {
+    errorPath: sfn.JsonPath.stringAt('$.code'),
+    causePath: sfn.JsonPath.stringAt('$.message'),
+  });
+  const tasksInOrder = PIPELINE_STEPS.map((step) => {
+    const task = stepTask(scope, step, props.steps[step.name].function);
+    task.addRetry({
+      errors: [TRANSIENT, ...LAMBDA_TRANSIENT_ERRORS],
+      maxAttempts: step.retry.maxAttempts,
+      interval: Duration.seconds(step.retry.intervalSeconds),
+      backoffRate: step.retry.backoffRate,
+      maxDelay: Duration.seconds(step.retry.maxDelaySeconds),
+      jitterStrategy: sfn.JitterType.FULL,
+    });
+    task.addCatch(recordFailureTask(scope, step.name, props.recordFailure).next(failed), {
+      errors: [sfn.Errors.ALL],
+      resultPath: CAUGHT,
+    });
+    return task;
+  });
+  const [first, ...rest] = tasksInOrder;
+  if (!first) throw new Error('the pipeline has no steps');
+  let chain = sfn.Chain.start(first);
+  for (const task of rest) chain = chain.next(task);
+  return chain.next(new sfn.Succeed(scope, 'StudyCompleted'));
+}
+
+function stepTask(scope: Construct, step: StepDefinition, fn: lambda.IFunction): tasks.LambdaInvoke {
+  const common = {
+    lambdaFunction: fn,
+    taskTimeout: sfn.Timeout.duration(Duration.seconds(step.stepTimeoutSeconds)),
+    // Retries come from the step definition below, not from the task's own defaults.
+    retryOnServiceExceptions: false,
+  };
+  if (step.completion === 'callback') {
+    return new tasks.LambdaInvoke(scope, step.name, {
+      ...common,
+      integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+      payload: sfn.TaskInput.fromObject({
+        taskToken: sfn.JsonPath.taskToken,
+        run: sfn.JsonPath.entirePayload,
+      }),
+    });
+  }
+  return new tasks.LambdaInvoke(scope, step.name, { ...common, payloadResponseOnly: true });
+}
+
+function recordFailureTask(scope: Construct, stage: StageName, fn: lambda.IFunction): tasks.LambdaInvoke {
+  const task = new tasks.LambdaInvoke(scope, `Record${stage}Failure`, {
+    lambdaFunction: fn,
+    payloadResponseOnly: true,
+    retryOnServiceExceptions: false,
+    payload: sfn.TaskInput.fromObject({
+      stage,
+      error: sfn.JsonPath.objectAt(CAUGHT),
+      run: {
+        studyId: sfn.JsonPath.stringAt('$.studyId'),
+        manifestVersion: sfn.JsonPath.stringAt('$.manifestVersion'),
+        bucket: sfn.JsonPath.stringAt('$.bucket'),
+        artifacts: sfn.JsonPath.objectAt('$.artifacts'),
+      },
+    }),
+  });
+  // Recording the failure must not itself be lost to a passing fault: retry whatever went wrong.
+  task.addRetry({
+    errors: [sfn.Errors.ALL],
+    maxAttempts: 6,
+    interval: Duration.seconds(2),
+    backoffRate: 2,
+    jitterStrategy: sfn.JitterType.FULL,
+  });
+  return task;
+}

@@ -1,0 +1,92 @@
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { WORK_PREFIX } from '../../core/study/keys';
+import { STUDIES_TABLE } from '../../core/study/table-layout';
+import { secureBucketProps } from './secure-defaults';
+
+export interface StorageProps {
+  /** Days after which objects under work/ expire. */
+  workRetentionDays: number;
+}
+
+/** The region's customer-managed key, the studies and models buckets, their access-log bucket and the studies table. */
+export class Storage extends Construct {
+  readonly key: kms.Key;
+  readonly accessLogs: s3.Bucket;
+  readonly studies: s3.Bucket;
+  readonly models: s3.Bucket;
+  readonly table: dynamodb.TableV2;
+
+  constructor(scope: Construct, id: string, props: StorageProps) {
+    super(scope, id);
+    this.key = new kms.Key(this, 'Key', {
+      description: 'sap-pipeline: studies, models, results and logs of this region',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // CloudWatch Logs encrypts the stack's log groups with this key.
+    this.key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal(`logs.${Stack.of(this).region}.amazonaws.com`)],
+        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+        resources: ['*'],
+        conditions: {
+          ArnLike: {
+            'kms:EncryptionContext:aws:logs:arn': `arn:${Stack.of(this).partition}:logs:${Stack.of(this).region}:${Stack.of(this).account}:*`,
+          },
+        },
+      }),
+    );
+
+    // S3 server access logs can only be delivered to a bucket encrypted with S3-managed keys.
+    this.accessLogs = new s3.Bucket(this, 'AccessLogs', {
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      versioned: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    this.studies = new s3.Bucket(this, 'StudiesBucket', {
+      ...secureBucketProps(this.key, this.accessLogs, 'studies/'),
+      eventBridgeEnabled: true,
+      lifecycleRules: [
+        {
+          id: 'expire-work',
+          prefix: WORK_PREFIX,
+          expiration: Duration.days(props.workRetentionDays),
+          noncurrentVersionExpiration: Duration.days(1),
+        },
+        { id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(7) },
+      ],
+    });
+    this.models = new s3.Bucket(
+      this,
+      'ModelsBucket',
+      secureBucketProps(this.key, this.accessLogs, 'models/'),
+    );
+
+    this.table = new dynamodb.TableV2(this, 'StudiesTable', {
+      partitionKey: { name: STUDIES_TABLE.partitionKey, type: dynamodb.AttributeType.STRING },
+      billing: dynamodb.Billing.onDemand(),
+      encryption: dynamodb.TableEncryptionV2.customerManagedKey(this.key),
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: true,
+      timeToLiveAttribute: STUDIES_TABLE.expiryAttribute,
+      removalPolicy: RemovalPolicy.RETAIN,
+      globalSecondaryIndexes: [
+        {
+          indexName: STUDIES_TABLE.statusIndex,
+          partitionKey: { name: 'status', type: dynamodb.AttributeType.STRING },
+          sortKey: { name: STUDIES_TABLE.statusIndexSortKey, type: dynamodb.AttributeType.STRING },
+        },
+      ],
+    });
+  }
+}

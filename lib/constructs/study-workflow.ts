@@ -1,0 +1,171 @@
+import { Duration } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { SnsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { FUNCTION_ENV } from '../../core/pipeline/function-env';
+import { RECORD_FAILURE, PIPELINE_STEPS, type StageName } from '../../core/pipeline/steps';
+import {
+  INCOMING_PREFIX,
+  MANIFEST_FILE,
+  REJECTED_PREFIX,
+  RESULTS_PREFIX,
+  WORK_PREFIX,
+} from '../../core/study/keys';
+import type { PipelineOptions } from '../config';
+import type { InferenceEndpoint } from './inference-endpoint';
+import { PipelineFunction } from './pipeline-function';
+import { buildPipelineDefinition } from './pipeline-definition';
+import { deadLetterQueue, encryptedLogGroup } from './secure-defaults';
+import type { Storage } from './storage';
+
+export interface StudyWorkflowProps {
+  storage: Storage;
+  inference: InferenceEndpoint;
+  options: PipelineOptions;
+}
+
+/**
+ * From a manifest upload to a stored result: the step functions, the Standard state machine built from
+ * core's step definition, the EventBridge rule that starts it, and the callback that completes Infer.
+ */
+export class StudyWorkflow extends Construct {
+  readonly stateMachine: sfn.StateMachine;
+  /** Events and notifications that could not be delivered or processed. */
+  readonly deadLetters: sqs.Queue;
+  readonly functions: Record<
+    StageName | 'RecordFailure' | 'StartStudy' | 'InferenceCallback',
+    PipelineFunction
+  >;
+
+  constructor(scope: Construct, id: string, props: StudyWorkflowProps) {
+    super(scope, id);
+    const { storage, inference, options } = props;
+    this.deadLetters = deadLetterQueue(this, 'DeadLetters', storage.key);
+    const environment = {
+      [FUNCTION_ENV.studiesBucket]: storage.studies.bucketName,
+      [FUNCTION_ENV.modelsBucket]: storage.models.bucketName,
+      [FUNCTION_ENV.studiesTable]: storage.table.tableName,
+      [FUNCTION_ENV.inferenceEndpoint]: inference.endpointName,
+      [FUNCTION_ENV.xgboostModelPrefix]: `models/xgboost/${options.modelVersions.xgboost}/`,
+    };
+    const make = (name: string, sizing: typeof RECORD_FAILURE, onFailure?: sqs.IQueue) =>
+      new PipelineFunction(this, name, {
+        sizing,
+        key: storage.key,
+        logRetentionDays: options.logRetentionDays,
+        environment,
+        deadLetterQueue: onFailure,
+      });
+
+    const stepFunctions = Object.fromEntries(
+      PIPELINE_STEPS.map((step) => [step.name, make(step.name, step)]),
+    ) as Record<StageName, PipelineFunction>;
+    const recordFailure = make('RecordFailure', RECORD_FAILURE);
+    const startStudy = make(
+      'StartStudy',
+      { handler: 'lambdas/start-study/handler.ts', memoryMb: 256, timeoutSeconds: 30 },
+      this.deadLetters,
+    );
+    const inferenceCallback = make(
+      'InferenceCallback',
+      { handler: 'lambdas/inference-callback/handler.ts', memoryMb: 256, timeoutSeconds: 30 },
+      this.deadLetters,
+    );
+    this.functions = {
+      ...stepFunctions,
+      RecordFailure: recordFailure,
+      StartStudy: startStudy,
+      InferenceCallback: inferenceCallback,
+    };
+
+    this.grantStepAccess(props, stepFunctions, recordFailure);
+
+    const totalSeconds = PIPELINE_STEPS.reduce(
+      (sum, s) => sum + s.stepTimeoutSeconds * s.retry.maxAttempts,
+      0,
+    );
+    this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
+      stateMachineType: sfn.StateMachineType.STANDARD,
+      definitionBody: sfn.DefinitionBody.fromChainable(
+        buildPipelineDefinition(this, {
+          steps: stepFunctions,
+          recordFailure: recordFailure.function,
+        }),
+      ),
+      timeout: Duration.seconds(totalSeconds),
+      tracingEnabled: true,
+      logs: {
+        destination: encryptedLogGroup(this, 'ExecutionLogs', storage.key, options.logRetentionDays),
+        level: sfn.LogLevel.ALL,
+        // State carries study ids and S3 keys only, never clinical values or image data.
+        includeExecutionData: true,
+      },
+    });
+
+    // Manifest arrival → one execution per manifest version.
+    startStudy.function.addEnvironment(FUNCTION_ENV.stateMachineArn, this.stateMachine.stateMachineArn);
+    this.stateMachine.grantStartExecution(startStudy.function);
+    storage.table.grantWriteData(startStudy.function);
+    new events.Rule(this, 'ManifestUploaded', {
+      description: `Start the pipeline when ${INCOMING_PREFIX}{studyId}/${MANIFEST_FILE} is written`,
+      eventPattern: {
+        source: ['aws.s3'],
+        detailType: ['Object Created'],
+        detail: {
+          bucket: { name: [storage.studies.bucketName] },
+          object: { key: events.Match.wildcard(`${INCOMING_PREFIX}*/${MANIFEST_FILE}`) },
+        },
+      },
+      targets: [
+        new targets.LambdaFunction(startStudy.function, {
+          deadLetterQueue: this.deadLetters,
+          retryAttempts: 8,
+          maxEventAge: Duration.hours(6),
+        }),
+      ],
+    });
+
+    // Endpoint notification → the waiting Infer task token.
+    for (const topic of [inference.successTopic, inference.errorTopic]) {
+      inferenceCallback.function.addEventSource(
+        new SnsEventSource(topic, { deadLetterQueue: this.deadLetters }),
+      );
+    }
+    this.stateMachine.grantTaskResponse(inferenceCallback.function);
+    storage.table.grantReadWriteData(inferenceCallback.function);
+  }
+
+  /** Each step reads and writes only the prefixes it owns. */
+  private grantStepAccess(
+    { storage, inference, options }: StudyWorkflowProps,
+    steps: Record<StageName, PipelineFunction>,
+    recordFailure: PipelineFunction,
+  ): void {
+    const { studies, models, table } = storage;
+    for (const step of [...Object.values(steps), recordFailure]) table.grantWriteData(step.function);
+
+    studies.grantRead(steps.Validate.function, `${INCOMING_PREFIX}*`);
+    studies.grantPut(steps.Validate.function, `${WORK_PREFIX}*`);
+
+    studies.grantPut(steps.Infer.function, `${WORK_PREFIX}*`);
+    steps.Infer.function.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['sagemaker:InvokeEndpointAsync'],
+        resources: [inference.endpointArn],
+      }),
+    );
+
+    studies.grantRead(steps.Radiomics.function, `${WORK_PREFIX}*`);
+    studies.grantPut(steps.Radiomics.function, `${WORK_PREFIX}*`);
+
+    studies.grantRead(steps.Fuse.function, `${WORK_PREFIX}*`);
+    studies.grantPut(steps.Fuse.function, `${RESULTS_PREFIX}*`);
+    models.grantRead(steps.Fuse.function, `models/xgboost/${options.modelVersions.xgboost}/*`);
+
+    studies.grantPut(recordFailure.function, `${REJECTED_PREFIX}*`);
+  }
+}

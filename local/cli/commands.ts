@@ -1,0 +1,62 @@
+/** The `sap` subcommands (ARCHITECTURE.md, "Command line"), with the issue that builds each one. */
+export interface CommandInfo {
+  name: string;
+  usage: string;
+  does: string;
+  /** The issue that delivers it, while it is not built. */
+  pendingIssue?: number;
+}
+
+export const COMMANDS: readonly CommandInfo[] = [
+  {
+    name: 'demo',
+    usage: 'sap demo',
+    does: 'run the whole pipeline locally on the bundled sample study',
+    pendingIssue: 7,
+  },
+  {
+    name: 'serve',
+    usage: 'sap serve',
+    does: 'run the local stack: S3 endpoint, results API, workers',
+    pendingIssue: 7,
+  },
+  { name: 'validate', usage: 'sap validate <study>', does: 'validate a study folder', pendingIssue: 3 },
+  {
+    name: 'radiomics',
+    usage: 'sap radiomics --image F --mask F [--profile P]',
+    does: 'radiomics features of one volume',
+    pendingIssue: 4,
+  },
+  { name: 'infer', usage: 'sap infer --image F', does: 'U-Net + ResNet50 locally', pendingIssue: 5 },
+  {
+    name: 'scores',
+    usage: 'sap scores <clinical.json>',
+    does: 'BISAP, Ranson, MCTSI, SIRS, ...',
+    pendingIssue: 6,
+  },
+  {
+    name: 'predict',
+    usage: 'sap predict --model M --features F',
+    does: 'XGBoost probability + SHAP',
+    pendingIssue: 6,
+  },
+  {
+    name: 'features',
+    usage: 'sap features <study>',
+    does: 'the feature vector the pipeline would fuse',
+    pendingIssue: 6,
+  },
+  {
+    name: 'submit',
+    usage: 'sap submit <study> [--endpoint URL]',
+    does: 'upload a study and print its studyId',
+    pendingIssue: 7,
+  },
+  { name: 'status', usage: 'sap status <studyId> [--wait]', does: 'poll the results API', pendingIssue: 7 },
+  {
+    name: 'evaluate',
+    usage: 'sap evaluate <cohort.csv>',
+    does: 'AUC with CIs against the classic scores',
+    pendingIssue: 9,
+  },
+];
