@@ -126,10 +126,24 @@ export async function getStudy(studyId: string): Promise<StudyItem | undefined> 
   return response.Item as StudyItem | undefined;
 }
 
+/** A page of the studies in `status`, most recently changed first. */
 export async function listByStatus(
   status: StudyStatus,
   limit: number,
   cursor?: Record<string, unknown>,
+): Promise<{ items: StudyItem[]; cursor?: Record<string, unknown> }> {
+  return queryStatus(status, { limit, newestFirst: true, cursor });
+}
+
+/** When the least recently changed study in `status` last changed, if any study is in it. */
+export async function oldestInStatus(status: StudyStatus): Promise<string | undefined> {
+  const { items } = await queryStatus(status, { limit: 1, newestFirst: false });
+  return items[0]?.updatedAt;
+}
+
+async function queryStatus(
+  status: StudyStatus,
+  page: { limit: number; newestFirst: boolean; cursor?: Record<string, unknown> },
 ): Promise<{ items: StudyItem[]; cursor?: Record<string, unknown> }> {
   const response = await dynamo.send(
     new QueryCommand({
@@ -138,28 +152,12 @@ export async function listByStatus(
       KeyConditionExpression: '#status = :status',
       ExpressionAttributeNames: { '#status': 'status' },
       ExpressionAttributeValues: { ':status': status },
-      ScanIndexForward: false,
-      Limit: limit,
-      ExclusiveStartKey: cursor,
+      ScanIndexForward: !page.newestFirst,
+      Limit: page.limit,
+      ExclusiveStartKey: page.cursor,
     }),
   );
   return { items: (response.Items ?? []) as StudyItem[], cursor: response.LastEvaluatedKey };
-}
-
-/** When the least recently changed study in `status` last changed, if any study is in it. */
-export async function oldestInStatus(status: StudyStatus): Promise<string | undefined> {
-  const response = await dynamo.send(
-    new QueryCommand({
-      TableName: table(),
-      IndexName: STUDIES_TABLE.statusIndex,
-      KeyConditionExpression: '#status = :status',
-      ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: { ':status': status },
-      ScanIndexForward: true,
-      Limit: 1,
-    }),
-  );
-  return (response.Items?.[0] as StudyItem | undefined)?.updatedAt;
 }
 
 /** Keeps a task token, keyed by inference id, for the endpoint's notification to find. */

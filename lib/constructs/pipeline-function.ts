@@ -63,6 +63,8 @@ export class PipelineFunction extends Construct {
         banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
       },
     });
+    // Lambda's own DLQ wiring allows sqs:SendMessage but not the queue's KMS key.
+    props.deadLetterQueue?.grantSendMessages(this.function);
     this.acknowledgeFindings(props.deadLetterQueue !== undefined);
   }
 

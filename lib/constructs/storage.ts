@@ -42,6 +42,19 @@ export class Storage extends Construct {
       }),
     );
 
+    // Services that write to the stack's encrypted queues and topics on their own behalf: EventBridge and
+    // SNS deliver undeliverable events to the dead-letter queue, CloudWatch alarms publish to the alarm topic.
+    this.key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: ['events', 'sns', 'cloudwatch'].map(
+          (service) => new iam.ServicePrincipal(`${service}.amazonaws.com`),
+        ),
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+      }),
+    );
+
     // S3 server access logs can only be delivered to a bucket encrypted with S3-managed keys.
     this.accessLogs = new s3.Bucket(this, 'AccessLogs', {
       encryption: s3.BucketEncryption.S3_MANAGED,

@@ -93,6 +93,33 @@ describe('encryption with the customer-managed key', () => {
     });
   });
 
+  it('lets EventBridge, SNS and CloudWatch use the key for the dead-letter queue and topics, in this account only', () => {
+    template.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Principal: { Service: ['events.amazonaws.com', 'sns.amazonaws.com', 'cloudwatch.amazonaws.com'] },
+            Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+            Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('lets every function with a dead-letter queue encrypt what it sends there', () => {
+    const withQueue = ofType('AWS::Lambda::Function').filter(([, fn]) => fn.Properties.DeadLetterConfig);
+    expect(withQueue.length).toBe(3);
+    for (const [id] of withQueue) {
+      const policy = ofType('AWS::IAM::Policy').find(([pid]) =>
+        pid.startsWith(id.replace(/[0-9A-F]{8}$/, '')),
+      );
+      const actions = JSON.stringify(policy?.[1].Properties.PolicyDocument);
+      expect(actions, id).toContain('sqs:SendMessage');
+      expect(actions, id).toContain('kms:GenerateDataKey*');
+    }
+  });
+
   it('encrypts topics, queues and log groups with the key', () => {
     for (const [, topic] of ofType('AWS::SNS::Topic'))
       expect(topic.Properties.KmsMasterKeyId).toEqual({ 'Fn::GetAtt': [keyRef(), 'Arn'] });
