@@ -1,16 +1,15 @@
 import { z } from 'zod';
+import { LIMITS } from '../ingest/limits';
 import { studyKeys } from './keys';
 
 /** An image file name inside incoming/{studyId}/image/: one path segment, no traversal. */
 const IMAGE_FILE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
-/** A DICOM series can hold a few thousand slices; more than this is not one CT study. */
-export const MAX_IMAGE_FILES = 4000;
 
 export const uploadRequestSchema = z.object({
   imageFiles: z
     .array(z.string().regex(IMAGE_FILE, 'an image file name is one path segment of [A-Za-z0-9._-]'))
     .min(1)
-    .max(MAX_IMAGE_FILES),
+    .max(LIMITS.maxFiles),
 });
 export type UploadRequest = z.infer<typeof uploadRequestSchema>;
 

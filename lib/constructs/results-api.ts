@@ -5,7 +5,7 @@ import { ArnFormat, Stack } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { FUNCTION_ENV } from '../../core/pipeline/function-env';
 import { INCOMING_PREFIX } from '../../core/study/keys';
-import { MAX_IMAGE_FILES } from '../../core/study/upload-plan';
+import { LIMITS } from '../../core/ingest/limits';
 import type { PipelineOptions } from '../config';
 import { PipelineFunction } from './pipeline-function';
 import { encryptedLogGroup } from './secure-defaults';
@@ -89,7 +89,7 @@ export class ResultsApi extends Construct {
           imageFiles: {
             type: apigateway.JsonSchemaType.ARRAY,
             minItems: 1,
-            maxItems: MAX_IMAGE_FILES,
+            maxItems: LIMITS.maxFiles,
             items: { type: apigateway.JsonSchemaType.STRING },
           },
         },
