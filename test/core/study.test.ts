@@ -3,7 +3,8 @@ import { decodeEventKey, studyIdOfManifestKey, studyKeys } from '../../core/stud
 import { IN_PROGRESS_STATUSES, oldestProgressAgeSeconds } from '../../core/study/progress-age';
 import { PROGRESS, STUDY_STATUSES, canMove, statusesBefore, type StudyStatus } from '../../core/study/status';
 import { executionNameFor, isStudyId } from '../../core/study/study-id';
-import { MAX_IMAGE_FILES, uploadKeys, uploadRequestSchema } from '../../core/study/upload-plan';
+import { LIMITS } from '../../core/ingest/limits';
+import { uploadKeys, uploadRequestSchema } from '../../core/study/upload-plan';
 
 const ID_64 = 'a'.repeat(64);
 
@@ -211,7 +212,7 @@ describe('upload plan', () => {
   it('rejects an empty list, a missing list and too many files', () => {
     expect(valid([])).toBe(false);
     expect(uploadRequestSchema.safeParse({}).success).toBe(false);
-    expect(valid(Array.from({ length: MAX_IMAGE_FILES + 1 }, (_, i) => `f${i}.dcm`))).toBe(false);
-    expect(valid(Array.from({ length: MAX_IMAGE_FILES }, (_, i) => `f${i}.dcm`))).toBe(true);
+    expect(valid(Array.from({ length: LIMITS.maxFiles + 1 }, (_, i) => `f${i}.dcm`))).toBe(false);
+    expect(valid(Array.from({ length: LIMITS.maxFiles }, (_, i) => `f${i}.dcm`))).toBe(true);
   });
 });
