@@ -20,7 +20,12 @@ export class InputRejected extends Error {
   }
 }
 
-export function reject(code: IssueCode, file: string | undefined, message: string, field?: string): InputRejected {
+export function reject(
+  code: IssueCode,
+  file: string | undefined,
+  message: string,
+  field?: string,
+): InputRejected {
   return new InputRejected([{ code, file, field, message }]);
 }
 

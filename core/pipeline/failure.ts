@@ -14,7 +14,8 @@ export interface CaughtError {
 }
 
 const OWN_CODE = /^[A-Z][A-Z0-9_]{1,63}$/;
-const MAX_MESSAGE = 2000;
+/** Room for a rejection that lists dozens of issues; Step Functions causes may hold 32,768 characters. */
+const MAX_MESSAGE = 8000;
 
 /** Turns a caught error into a failure with a stable code; unknown errors become INTERNAL_ERROR. */
 export function describeFailure(stage: StageName, caught: CaughtError): StudyFailure {

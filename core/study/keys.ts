@@ -13,7 +13,9 @@ export const studyKeys = {
   radiomics: (studyId: string) => `work/${studyId}/radiomics.json`,
   explanation: (studyId: string) => `results/${studyId}/explanation.svg`,
   report: (studyId: string) => `results/${studyId}/report.html`,
+  validation: (studyId: string) => `work/${studyId}/validation.json`,
   rejection: (studyId: string) => `rejected/${studyId}/reason.json`,
+  rejectionReport: (studyId: string) => `rejected/${studyId}/validation.json`,
 };
 
 /** Prefix of the intermediate artifacts, which a lifecycle rule expires. */

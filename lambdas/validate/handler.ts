@@ -1,9 +1,55 @@
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { encodeNiftiGz } from '../../core/imaging/nifti';
+import { describeIssue } from '../../core/ingest/issues';
+import { LIMITS } from '../../core/ingest/limits';
+import { validateStudy } from '../../core/ingest/validate-study';
 import type { StudyRun } from '../../core/pipeline/run';
-import { notImplemented } from '../../core/pipeline/step-error';
+import { StepError } from '../../core/pipeline/step-error';
+import { studyKeys } from '../../core/study/keys';
+import { s3 } from '../shared/aws-clients';
 import { enterStage } from '../shared/enter-stage';
+import { logger } from '../shared/logger';
+import { putJson } from '../shared/s3-objects';
+import { s3StudySource } from './s3-study-source';
 
-/** Validate: incoming/{id}/* → work/{id}/volume.nii.gz and work/{id}/clinical.json. */
+/**
+ * Validate: incoming/{id}/* → work/{id}/volume.nii.gz (canonical RAS, int16 HU) and work/{id}/clinical.json
+ * (SI units). A rejected study fails with INPUT_REJECTED listing every issue; the full report goes to
+ * rejected/{id}/validation.json. The originals under incoming/ are only read.
+ *
+ * Memory: the image files' bytes and the volume are held together once (about twice the volume), then
+ * the gzip output: a 512×512×600 study stays under 1 GB of the function's 3 GB.
+ */
 export async function handler(run: StudyRun): Promise<StudyRun> {
   await enterStage('Validate', run);
-  throw notImplemented('Validate', 'study ingestion (NIfTI/DICOM reading and validation)', 3);
+  const { studyId, bucket } = run;
+  const source = s3StudySource(bucket, studyKeys.incomingPrefix(studyId), LIMITS.maxFiles + 10);
+  const { report, volume, clinical } = await validateStudy(source, studyId);
+  logger.info('study validated', {
+    ok: report.ok,
+    codes: report.errors.map((e) => e.code),
+    format: report.volume?.format,
+    dims: report.volume?.dims,
+  });
+  if (!report.ok || !volume || !clinical) {
+    await putJson(bucket, studyKeys.rejectionReport(studyId), report);
+    throw new StepError('INPUT_REJECTED', report.errors.map(describeIssue).join('\n'));
+  }
+  await s3.send(
+    new PutObjectCommand({
+      Bucket: bucket,
+      Key: studyKeys.volume(studyId),
+      Body: encodeNiftiGz(volume, { description: 'sap-pipeline canonical CT (RAS, int16 HU)' }),
+      ContentType: 'application/gzip',
+    }),
+  );
+  await putJson(bucket, studyKeys.clinical(studyId), {
+    clinical,
+    conversions: report.clinical?.conversions ?? [],
+  });
+  await putJson(bucket, studyKeys.validation(studyId), report);
+  return {
+    ...run,
+    artifacts: { ...run.artifacts, volume: studyKeys.volume(studyId), clinical: studyKeys.clinical(studyId) },
+  };
 }

@@ -150,6 +150,7 @@ export class StudyWorkflow extends Construct {
 
     studies.grantRead(steps.Validate.function, `${INCOMING_PREFIX}*`);
     studies.grantPut(steps.Validate.function, `${WORK_PREFIX}*`);
+    studies.grantPut(steps.Validate.function, `${REJECTED_PREFIX}*`);
 
     studies.grantPut(steps.Infer.function, `${WORK_PREFIX}*`);
     steps.Infer.function.addToRolePolicy(

@@ -1,8 +1,12 @@
+import type { CommandContext } from './io';
+
 /** The `sap` subcommands (ARCHITECTURE.md, "Command line"), with the issue that builds each one. */
 export interface CommandInfo {
   name: string;
   usage: string;
   does: string;
+  /** Runs it with the arguments after its name; returns the exit code. Absent while it is not built. */
+  run?: (args: string[], ctx: CommandContext) => Promise<number>;
   /** The issue that delivers it, while it is not built. */
   pendingIssue?: number;
 }
@@ -20,7 +24,12 @@ export const COMMANDS: readonly CommandInfo[] = [
     does: 'run the local stack: S3 endpoint, results API, workers',
     pendingIssue: 7,
   },
-  { name: 'validate', usage: 'sap validate <study>', does: 'validate a study folder', pendingIssue: 3 },
+  {
+    name: 'validate',
+    usage: 'sap validate <study>',
+    does: 'check a study folder (manifest, clinical.json, image) as the pipeline does',
+    run: async (args, ctx) => (await import('./validate-command')).validateCommand(args, ctx),
+  },
   {
     name: 'radiomics',
     usage: 'sap radiomics --image F --mask F [--profile P]',

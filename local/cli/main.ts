@@ -1,12 +1,7 @@
 import { COMMANDS } from './commands';
+import { EXIT, reportError, type Output } from './io';
 
-/** Exit codes: 0 done, 1 the input was rejected, 2 usage or internal error (ARCHITECTURE.md). */
-export const EXIT = { ok: 0, rejected: 1, usage: 2 } as const;
-
-export interface Output {
-  out: (text: string) => void;
-  err: (text: string) => void;
-}
+export { EXIT, type Output } from './io';
 
 const stdio: Output = {
   out: (text) => process.stdout.write(text + '\n'),
@@ -15,7 +10,8 @@ const stdio: Output = {
 
 export async function main(argv: string[], io: Output = stdio): Promise<number> {
   const json = argv.includes('--json');
-  const [name] = argv.filter((a) => a !== '--json');
+  const [name, ...args] = argv.filter((a) => a !== '--json');
+  const ctx = { io, json };
   if (name === undefined) {
     io.err(usage());
     return EXIT.usage;
@@ -26,13 +22,20 @@ export async function main(argv: string[], io: Output = stdio): Promise<number> 
   }
   const command = COMMANDS.find((c) => c.name === name);
   if (!command) {
-    report(io, json, 'UNKNOWN_COMMAND', `unknown command "${name}"\n\n${usage()}`);
+    reportError(ctx, 'UNKNOWN_COMMAND', `unknown command "${name}"\n\n${usage()}`);
     return EXIT.usage;
   }
+  if (command.run) {
+    try {
+      return await command.run(args, ctx);
+    } catch (error) {
+      reportError(ctx, 'INTERNAL_ERROR', error instanceof Error ? error.message : String(error));
+      return EXIT.usage;
+    }
+  }
   if (command.pendingIssue !== undefined) {
-    report(
-      io,
-      json,
+    reportError(
+      ctx,
       'NOT_IMPLEMENTED',
       `sap ${command.name} (${command.does}) is not built yet: it arrives with issue #${command.pendingIssue}. ` +
         'What works today: `npm test` (unit and infrastructure tests) and `npx cdk synth` (the AWS stacks).',
@@ -40,10 +43,6 @@ export async function main(argv: string[], io: Output = stdio): Promise<number> 
     return EXIT.usage;
   }
   return EXIT.ok;
-}
-
-function report(io: Output, json: boolean, code: string, message: string): void {
-  io.err(json ? JSON.stringify({ error: { code, message } }) : `sap: ${message}`);
 }
 
 function usage(): string {

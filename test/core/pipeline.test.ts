@@ -79,12 +79,12 @@ describe('describeFailure', () => {
     expect(describeFailure('Infer', { Error: 'X_Y', Cause: '[1,2]' }).message).toBe('[1,2]');
   });
 
-  it('truncates long messages to 2000 characters', () => {
-    const long = 'x'.repeat(5000);
+  it('truncates long messages to 8000 characters', () => {
+    const long = 'x'.repeat(20000);
     expect(
       describeFailure('Fuse', { Error: 'TRANSIENT', Cause: lambdaCause('TRANSIENT', long) }).message,
-    ).toBe('x'.repeat(2000));
-    expect(describeFailure('Fuse', { Error: 'TRANSIENT', Cause: long }).message).toHaveLength(2000);
+    ).toBe('x'.repeat(8000));
+    expect(describeFailure('Fuse', { Error: 'TRANSIENT', Cause: long }).message).toHaveLength(8000);
   });
 });
 

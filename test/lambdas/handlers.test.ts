@@ -30,7 +30,6 @@ import { handler as inferenceCallback } from '../../lambdas/inference-callback/h
 import { handler as radiomics } from '../../lambdas/radiomics/handler';
 import { handler as recordFailure } from '../../lambdas/record-failure/handler';
 import { handler as startStudy } from '../../lambdas/start-study/handler';
-import { handler as validate } from '../../lambdas/validate/handler';
 import { handler as watchdog } from '../../lambdas/watchdog/handler';
 
 const ENV = vi.hoisted(() => {
@@ -143,7 +142,6 @@ describe('start-study', () => {
 const ORDER = ['RECEIVED', 'VALIDATING', 'INFERRING', 'EXTRACTING', 'SCORING'];
 
 describe.each([
-  { name: 'validate', handler: validate, status: 'VALIDATING', issue: 3, from: 2 },
   { name: 'radiomics', handler: radiomics, status: 'EXTRACTING', issue: 4, from: 4 },
   { name: 'fuse', handler: fuse, status: 'SCORING', issue: 6, from: 5 },
 ])('$name', ({ handler, status, issue, from }) => {

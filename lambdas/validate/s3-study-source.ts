@@ -1,0 +1,32 @@
+import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import type { StudyFile, StudySource } from '../../core/ingest/study-source';
+import { s3 } from '../shared/aws-clients';
+
+/**
+ * The study under `incoming/{studyId}/` as a StudySource. Listing stops once past `maxFiles`, so an
+ * upload of a million objects is reported as too many rather than listed to the end.
+ */
+export function s3StudySource(bucket: string, prefix: string, maxFiles: number): StudySource {
+  return {
+    async list() {
+      const files: StudyFile[] = [];
+      let token: string | undefined;
+      do {
+        const page = await s3.send(
+          new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }),
+        );
+        for (const object of page.Contents ?? []) {
+          if (object.Key && !object.Key.endsWith('/'))
+            files.push({ path: object.Key.slice(prefix.length), size: object.Size ?? 0 });
+        }
+        token = page.IsTruncated ? page.NextContinuationToken : undefined;
+      } while (token && files.length <= maxFiles);
+      return files;
+    },
+    async read(path) {
+      const response = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: prefix + path }));
+      if (!response.Body) throw new Error(`s3://${bucket}/${prefix}${path} has no body`);
+      return response.Body.transformToByteArray();
+    },
+  };
+}
