@@ -45,39 +45,22 @@ export function applyAffine(affine: Affine, [i, j, k]: Vec3): Vec3 {
   return [row(0), row(1), row(2)];
 }
 
+/** A Mat3's nine entries, row-major, for destructuring. */
+type Mat3Entries = [number, number, number, number, number, number, number, number, number];
+
 /** The 3×3 linear part of an affine. */
 export function linearPart(affine: Affine): Mat3 {
   return [0, 1, 2, 4, 5, 6, 8, 9, 10].map((n) => at(affine, n));
 }
 
 export function determinant3(m: Mat3): number {
-  const [a, b, c, d, e, f, g, h, i] = m as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
+  const [a, b, c, d, e, f, g, h, i] = m as Mat3Entries;
   return a * (e * i - f * h) - b * (d * i - f * g) + c * (d * h - e * g);
 }
 
 /** Inverse of a 3×3 matrix; throws on a singular one (callers check headers before getting here). */
 export function invert3(m: Mat3): Mat3 {
-  const [a, b, c, d, e, f, g, h, i] = m as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
+  const [a, b, c, d, e, f, g, h, i] = m as Mat3Entries;
   const det = determinant3(m);
   if (det === 0 || !Number.isFinite(det)) throw new Error('invert3: singular matrix');
   const cof = [e * i - f * h, c * h - b * i, b * f - c * e, f * g - d * i, a * i - c * g, c * d - a * f];

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { STUDY_ID_PATTERN } from '../study/study-id';
-import { fromZodIssues } from './clinical/json-document';
+import { fromZodIssues } from './json-document';
 import type { ValidationIssue } from './issues';
 import { LIMITS } from './limits';
 

@@ -1,7 +1,8 @@
 import type { DicomSeriesInfo } from '../imaging/dicom';
 import { axisCodes, toCanonicalOrientation } from '../imaging/orientation';
 import type { Vec3, Volume } from '../imaging/volume';
-import { normaliseClinical, parseJsonDocument, type ClinicalNormalisation } from './clinical';
+import { normaliseClinical, type ClinicalNormalisation } from './clinical';
+import { parseJsonDocument } from './json-document';
 import type { NormalisedClinical } from './clinical/catalogue';
 import { InputRejected, type ValidationIssue } from './issues';
 import { LIMITS } from './limits';

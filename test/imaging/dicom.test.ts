@@ -4,10 +4,9 @@ import type { DicomFile, DicomLimits } from '../../core/imaging/dicom';
 import { computeSeriesGeometry, parseDicomFiles, readDicomSeries } from '../../core/imaging/dicom';
 import { decodeJpegLosslessFrame } from '../../core/imaging/dicom/jpeg-lossless';
 import { decodeRleFrame } from '../../core/imaging/dicom/rle';
-import type { ValidationIssue } from '../../core/ingest/issues';
-import { InputRejected } from '../../core/ingest/issues';
 import type { SyntheticSlice } from '../fixtures/dicom/synthetic';
 import { TAGS, syntheticSlice, writeDicom } from '../fixtures/dicom/synthetic';
+import { issuesOf } from './samples';
 
 const samples = new URL('../../../shared/samples/dicom/', import.meta.url);
 const fixtures = new URL('../fixtures/dicom/', import.meta.url);
@@ -18,16 +17,6 @@ const file = (name: string, base = samples): DicomFile => ({
 const folder = (dir: string): DicomFile[] =>
   readdirSync(new URL(`${dir}/`, samples)).map((f) => file(`${dir}/${f}`));
 const ct5n = () => folder('pydicom_ct_series_CT5N');
-
-function issuesOf(read: () => unknown): ValidationIssue[] {
-  try {
-    read();
-  } catch (error) {
-    if (error instanceof InputRejected) return error.issues;
-    throw error;
-  }
-  throw new Error('expected InputRejected');
-}
 
 function stats(data: Int16Array) {
   let [min, max, sum, inWindow] = [Infinity, -Infinity, 0, 0];

@@ -11,7 +11,6 @@ export {
 export type { DerivedValue } from './consistency';
 export { SECTIONS, type Consumer, type FieldSpec, type Section } from './field-spec';
 export { isIdentifierKey } from './identifiers';
-export { parseJsonDocument } from './json-document';
 export { normaliseClinical, type ClinicalNormalisation } from './normalise';
 export { acceptedUnits, type ClinicalConversion } from './read-field';
 export { CONVERSIONS, UNITS, unitKey, type UnitConversion } from './units';

@@ -4,7 +4,7 @@ import { fieldSpec, isSection, nearMiss, type NormalisedClinical } from './catal
 import { checkConsistency, deriveMissing, type DerivedValue } from './consistency';
 import type { Section } from './field-spec';
 import { identifierPaths, joinPath } from './identifiers';
-import { describeJson, fromZodIssues, isPlainObject } from './json-document';
+import { describeJson, fromZodIssues, isPlainObject } from '../json-document';
 import { readField, type ClinicalConversion } from './read-field';
 
 interface NormalisationTrail {

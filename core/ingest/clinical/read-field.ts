@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { IssueCode, ValidationIssue } from '../issues';
 import type { ChoiceField, FieldSpec, QuantityField } from './field-spec';
-import { describeJson, fromZodIssues, isPlainObject } from './json-document';
+import { describeJson, fromZodIssues, isPlainObject } from '../json-document';
 import { convert, matchesUnit, unitKey, type UnitConversion } from './units';
 
 /** One unit conversion made at ingest, for the audit trail. `to.value = from.value × factor + offset`. */

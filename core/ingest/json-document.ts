@@ -1,7 +1,7 @@
 import type { z } from 'zod';
-import type { IssueCode, ValidationIssue } from '../issues';
-import { LIMITS } from '../limits';
-import { joinPath } from './identifiers';
+import type { IssueCode, ValidationIssue } from './issues';
+import { LIMITS } from './limits';
+import { joinPath } from './clinical/identifiers';
 
 /**
  * Reads the bytes of clinical.json or manifest.json: size limit, UTF-8 (a BOM is allowed), JSON syntax.
