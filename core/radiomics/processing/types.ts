@@ -1,0 +1,39 @@
+import type { Vec3 } from '../../imaging/volume';
+
+/** Interpolators of IBSI-1 section 2.4. 'cubic' is the interpolating cubic B-spline (configuration E). */
+export type InterpolationOrder = 'nearest' | 'linear' | 'cubic';
+
+/** An image on a voxel grid, i fastest; a canonical `Volume` (int16 HU in `data`) is one. */
+export interface ImageGrid {
+  dims: Vec3;
+  /** Voxel size along i, j, k in mm. */
+  spacing: Vec3;
+  data: ArrayLike<number>;
+}
+
+/** A 0/1 mask on the image's grid (same dims, same voxel order). */
+export interface MaskGrid {
+  dims: Vec3;
+  data: ArrayLike<number>;
+}
+
+/** A box of voxels: start index (inclusive) and size along i, j, k. */
+export interface Box {
+  start: Vec3;
+  size: Vec3;
+}
+
+/**
+ * The image and morphological mask after interpolation, on a box of the new grid. `gridDims` is the size
+ * of the whole interpolated image (the IBSI diagnostics `img_dim_*_interp_img`); the box starts at
+ * `offset` in that grid and holds every voxel of the interpolated ROI.
+ */
+export interface InterpolatedRoi {
+  gridDims: Vec3;
+  spacing: Vec3;
+  offset: Vec3;
+  dims: Vec3;
+  intensity: Float64Array;
+  /** The morphological mask after interpolation and the partial-volume threshold. */
+  mask: Uint8Array;
+}
