@@ -1,9 +1,9 @@
 import { radiomicsSettingsSchema, type RadiomicsSettings, type RadiomicsSettingsInput } from './settings';
 
 /**
- * Named settings. `pancreas` is the pipeline's default; `pyradiomics` reproduces PyRadiomics' defaults, for
- * models trained on PyRadiomics features; `ibsi-config-a` … `-e` are the five IBSI-1 CT phantom
- * configurations (IBSI-1 docs/05_Reference_data_sets.rst), used by the compliance report.
+ * Named settings. `pancreas` is the pipeline's default; `ibsi-config-a` … `-e` are the five IBSI-1 CT
+ * phantom configurations (IBSI-1 docs/05_Reference_data_sets.rst), used by the compliance report. A
+ * `pyradiomics` profile (its names and conventions) is not here yet: see issue #4.
  */
 const PROFILES: Record<string, RadiomicsSettingsInput> = {
   /**
@@ -26,12 +26,6 @@ const PROFILES: Record<string, RadiomicsSettingsInput> = {
     },
     resegmentation: { range: [-50, 250], outliers3Sigma: false },
     discretisation: { method: 'FBS', width: 10, anchor: 'ibsi' },
-    dimensionality: ['3D'],
-  },
-  /** PyRadiomics defaults: no resampling, no re-segmentation, bin width 25 with edges anchored at 0, 3D. */
-  pyradiomics: {
-    profile: 'pyradiomics',
-    discretisation: { method: 'FBS', width: 25, anchor: 'pyradiomics' },
     dimensionality: ['3D'],
   },
   'ibsi-config-a': {

@@ -1,9 +1,38 @@
+import { readMaskNifti } from '../../core/imaging/mask';
+import { readNiftiHuVolume } from '../../core/imaging/nifti';
 import type { StudyRun } from '../../core/pipeline/run';
-import { notImplemented } from '../../core/pipeline/step-error';
+import { extractRadiomics } from '../../core/radiomics/extract';
+import { DEFAULT_PROFILE, profileSettings } from '../../core/radiomics/profiles';
+import { studyKeys } from '../../core/study/keys';
 import { enterStage } from '../shared/enter-stage';
+import { logger } from '../shared/logger';
+import { getBytes, putJson } from '../shared/s3-objects';
 
-/** Radiomics: work/{id}/volume.nii.gz + mask.nii.gz → work/{id}/radiomics.json. */
+/**
+ * Radiomics: work/{id}/volume.nii.gz + work/{id}/mask.nii.gz → work/{id}/radiomics.json (features by IBSI
+ * tag, the settings and engine version that produced them). An empty, tiny or misaligned mask fails the
+ * study with MASK_EMPTY, MASK_TOO_SMALL or MASK_GRID_MISMATCH.
+ */
 export async function handler(run: StudyRun): Promise<StudyRun> {
   await enterStage('Radiomics', run);
-  throw notImplemented('Radiomics', 'the IBSI radiomics engine', 4);
+  const { studyId, bucket } = run;
+  const [volumeBytes, maskBytes] = await Promise.all([
+    getBytes(bucket, studyKeys.volume(studyId)),
+    getBytes(bucket, studyKeys.mask(studyId)),
+  ]);
+  const { volume } = readNiftiHuVolume(volumeBytes, 'volume.nii.gz');
+  const mask = readMaskNifti(maskBytes, 'mask.nii.gz');
+  const result = extractRadiomics(
+    volume,
+    mask,
+    profileSettings(process.env.RADIOMICS_PROFILE ?? DEFAULT_PROFILE),
+  );
+  logger.info('radiomics extracted', {
+    features: Object.keys(result.features).length,
+    undefinedFeatures: result.undefinedFeatures.length,
+    roiVoxels: result.roi.intensityVoxels,
+    timingsMs: result.timingsMs,
+  });
+  await putJson(bucket, studyKeys.radiomics(studyId), result);
+  return { ...run, artifacts: { ...run.artifacts, radiomics: studyKeys.radiomics(studyId) } };
 }

@@ -1,4 +1,4 @@
-import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { s3 } from './aws-clients';
 
 export async function putJson(bucket: string, key: string, value: unknown): Promise<void> {
@@ -10,4 +10,11 @@ export async function putJson(bucket: string, key: string, value: unknown): Prom
       ContentType: 'application/json',
     }),
   );
+}
+
+/** The whole object in memory (artifacts and uploads are read whole: NIfTI, DICOM and JSON parsers need it). */
+export async function getBytes(bucket: string, key: string): Promise<Uint8Array> {
+  const response = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  if (!response.Body) throw new Error(`s3://${bucket}/${key} has no body`);
+  return response.Body.transformToByteArray();
 }

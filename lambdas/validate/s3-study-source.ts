@@ -1,6 +1,7 @@
-import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import type { StudyFile, StudySource } from '../../core/ingest/study-source';
 import { s3 } from '../shared/aws-clients';
+import { getBytes } from '../shared/s3-objects';
 
 /**
  * The study under `incoming/{studyId}/` as a StudySource. Listing stops once past `maxFiles`, so an
@@ -23,10 +24,6 @@ export function s3StudySource(bucket: string, prefix: string, maxFiles: number):
       } while (token && files.length <= maxFiles);
       return files;
     },
-    async read(path) {
-      const response = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: prefix + path }));
-      if (!response.Body) throw new Error(`s3://${bucket}/${prefix}${path} has no body`);
-      return response.Body.transformToByteArray();
-    },
+    read: (path) => getBytes(bucket, prefix + path),
   };
 }

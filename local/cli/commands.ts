@@ -32,9 +32,9 @@ export const COMMANDS: readonly CommandInfo[] = [
   },
   {
     name: 'radiomics',
-    usage: 'sap radiomics --image F --mask F [--profile P]',
-    does: 'radiomics features of one volume',
-    pendingIssue: 4,
+    usage: 'sap radiomics --image F --mask F [--profile P | --settings F]',
+    does: 'IBSI radiomics features of one region',
+    run: async (args, ctx) => (await import('./radiomics-command')).radiomicsCommand(args, ctx),
   },
   { name: 'infer', usage: 'sap infer --image F', does: 'U-Net + ResNet50 locally', pendingIssue: 5 },
   {
