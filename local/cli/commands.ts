@@ -36,6 +36,12 @@ export const COMMANDS: readonly CommandInfo[] = [
     does: 'IBSI radiomics features of one region',
     run: async (args, ctx) => (await import('./radiomics-command')).radiomicsCommand(args, ctx),
   },
+  {
+    name: 'ibsi-compliance',
+    usage: 'sap ibsi-compliance [--ibsi-dir D]',
+    does: 'IBSI-1 CT phantom, configurations A–E: pass/fail per reference value',
+    run: async (args, ctx) => (await import('./compliance-command')).complianceCommand(args, ctx),
+  },
   { name: 'infer', usage: 'sap infer --image F', does: 'U-Net + ResNet50 locally', pendingIssue: 5 },
   {
     name: 'scores',

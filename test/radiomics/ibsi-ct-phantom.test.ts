@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { hasIbsiData, runIbsiCompliance, type ConfigCompliance } from '../../local/radiomics-compliance';
+
+/**
+ * Reference rows that do not yet match, per configuration, each with its cause. Kept exact both ways: a new
+ * failure fails the test, and so does a listed row that starts to pass (then remove it from the list).
+ */
+const KNOWN_DEVIATIONS: Record<string, string[]> = {
+  A: ['morph_comp_2', 'morph_asphericity', 'morph_vol_dens_conv_hull', 'morph_moran_i', 'morph_geary_c'],
+  B: [
+    'morph_comp_1',
+    'morph_comp_2',
+    'morph_sphericity',
+    'morph_asphericity',
+    'morph_vol_dens_conv_hull',
+    'morph_moran_i',
+    'morph_geary_c',
+  ],
+  C: ['morph_comp_2', 'morph_sphericity', 'morph_asphericity', 'morph_moran_i', 'morph_geary_c'],
+  D: [
+    'morph_comp_1',
+    'morph_comp_2',
+    'morph_sphericity',
+    'morph_asphericity',
+    'morph_moran_i',
+    'morph_geary_c',
+  ],
+  E: [
+    'morph_comp_1',
+    'morph_comp_2',
+    'morph_sphericity',
+    'morph_asphericity',
+    'morph_moran_i',
+    'morph_geary_c',
+  ],
+};
+
+// The CT phantom is CC BY-NC: it stays in ../shared/ibsi (present in CI) and is never copied here.
+describe.skipIf(!hasIbsiData())('IBSI-1 CT phantom, configurations A–E', () => {
+  let results: ConfigCompliance[] = [];
+  it('runs every configuration', () => {
+    results = runIbsiCompliance();
+    expect(results.map((r) => r.config)).toEqual(['A', 'B', 'C', 'D', 'E']);
+    expect(results.map((r) => r.rows.length)).toEqual([346, 346, 209, 210, 210]);
+  });
+
+  it.each(['A', 'B', 'C', 'D', 'E'])(
+    'configuration %s: every reference value within tolerance but the listed deviations',
+    (config) => {
+      const result = results.find((r) => r.config === config)!;
+      const failing = result.rows.filter((r) => !r.pass).map((r) => r.tag);
+      expect(failing.sort()).toEqual([...KNOWN_DEVIATIONS[config]!].sort());
+    },
+  );
+});
