@@ -37,17 +37,20 @@ function splitCsvLine(line: string): string[] {
     .map((cell) => cell.replace(/,$/, '').replace(/^"|"$/g, ''));
 }
 
-/** A reference given to 3 significant digits without a tolerance is met within half a unit of the 3rd digit. */
-function effectiveTolerance(reference: ReferenceValue): number {
+/**
+ * The tolerance a reference value is met within: its own, or, for a value given to 3 significant digits
+ * without one, half a unit of the 3rd digit (plus float rounding).
+ */
+export function referenceTolerance(reference: Pick<ReferenceValue, 'value' | 'tolerance'>): number {
   if (reference.tolerance > 0) return reference.tolerance;
   if (reference.value === 0) return 1e-9;
-  return 0.5 * 10 ** (Math.floor(Math.log10(Math.abs(reference.value))) - 2);
+  return 0.5 * 10 ** (Math.floor(Math.log10(Math.abs(reference.value))) - 2) + 1e-12;
 }
 
 export function compareToReference(features: Features, references: ReferenceValue[]): ComplianceRow[] {
   return references.map((reference) => {
     const actual = features[reference.tag];
-    const pass = actual !== undefined && Math.abs(actual - reference.value) <= effectiveTolerance(reference);
+    const pass = actual !== undefined && Math.abs(actual - reference.value) <= referenceTolerance(reference);
     return { ...reference, actual, pass };
   });
 }

@@ -1,39 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { DiscretisedRoi } from '../../core/radiomics/types';
 import { directions2D, directions3D } from '../../core/radiomics/features/directions';
 import { glcmCounts, glcmFeatures, glcmMatrixFeatures } from '../../core/radiomics/features/glcm';
+import { allowed, phantom, phantomLevels } from './digital-phantom';
 
-interface Reference {
-  family: string;
-  feature: string;
-  tag: string;
-  value: number;
-  tolerance: number;
-}
-interface Phantom {
-  dims: [number, number, number];
-  spacingMm: [number, number, number];
-  value: number[];
-  mask: number[];
-  reference: Reference[];
-}
-
-const phantom = JSON.parse(
-  readFileSync(new URL('../fixtures/ibsi/digital-phantom.json', import.meta.url), 'utf8'),
-) as Phantom;
-
-/** The phantom as texture input: its grey levels 1…6 need no discretisation; 0 outside the mask. */
-const roi: DiscretisedRoi = {
-  dims: phantom.dims,
-  spacing: phantom.spacingMm,
-  levels: Int32Array.from(phantom.value, (v, n) => (phantom.mask[n] ? v : 0)),
-  levelCount: 6,
-};
-
-/** Tolerance 0 means exact to 3 significant digits: half a unit in the 3rd significant digit. */
-const allowed = (ref: Reference): number =>
-  ref.tolerance > 0 ? ref.tolerance : 0.5 * 10 ** (Math.floor(Math.log10(Math.abs(ref.value))) - 2) + 1e-12;
+const roi = phantomLevels;
 
 /** Sparse {level pair: count} view of an Ng×Ng matrix, for comparing with the IBSI tables. */
 function entries(m: Float64Array, ng: number): Record<string, number> {

@@ -1,53 +1,13 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ngldmFeatures, ngldmMatrices } from '../../core/radiomics/features/ngldm';
 import { ngtdmFeatures, ngtdmMatrices, ngtdmMatrixFeatures } from '../../core/radiomics/features/ngtdm';
 import type { Vec3 } from '../../core/imaging/volume';
-import type { DiscretisedRoi, Dimensionality, Features } from '../../core/radiomics/types';
+import type { Dimensionality } from '../../core/radiomics/types';
+import { expectFamilyMatches, phantomLevels } from './digital-phantom';
 
-interface Reference {
-  family: string;
-  feature: string;
-  tag: string;
-  value: number;
-  tolerance: number;
-}
-interface Phantom {
-  dims: [number, number, number];
-  spacingMm: [number, number, number];
-  value: number[];
-  mask: number[];
-  reference: Reference[];
-}
-
-const phantom = JSON.parse(
-  readFileSync(new URL('../fixtures/ibsi/digital-phantom.json', import.meta.url), 'utf8'),
-) as Phantom;
-
-/** The phantom needs no discretisation: grey levels 1, 3, 4, 6 inside the mask, so Ng = 6. */
-const roi: DiscretisedRoi = {
-  dims: phantom.dims,
-  spacing: phantom.spacingMm,
-  levels: Int32Array.from(phantom.value, (v, n) => (phantom.mask[n] ? v : 0)),
-  levelCount: 6,
-};
+const roi = phantomLevels;
 const all: Dimensionality[] = ['2D', '2_5D', '3D'];
-
-/** Texture references are exact to 3 significant digits: half a unit in the 3rd digit (or the stated tolerance). */
-function allowed(ref: Reference): number {
-  if (ref.tolerance > 0) return ref.tolerance;
-  if (ref.value === 0) return 1e-9;
-  return 0.5 * 10 ** (Math.floor(Math.log10(Math.abs(ref.value))) - 2) + 1e-12;
-}
-
-function checkFamily(family: string, features: Features, expected: number) {
-  const rows = phantom.reference.filter((r) => r.family === family);
-  expect(rows).toHaveLength(expected);
-  const failures = rows
-    .filter((r) => !(Math.abs((features[r.tag] ?? Number.NaN) - r.value) <= allowed(r)))
-    .map((r) => `${r.tag}: got ${features[r.tag]}, want ${r.value}`);
-  expect(failures).toEqual([]);
-}
+const checkFamily = expectFamilyMatches;
 
 describe('NGTDM (IBSI-1 3.10) on the digital phantom, δ = 1', () => {
   it('matches all 15 reference values (2D, 2.5D, 3D)', () => {

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Vec3 } from '../../core/imaging/volume';
 import { gldzmFeatures, gldzmMatrices } from '../../core/radiomics/features/gldzm';
@@ -6,48 +5,13 @@ import { glszmFeatures, glszmMatrices } from '../../core/radiomics/features/glsz
 import { edgeDistanceMap, labelZones } from '../../core/radiomics/features/zones';
 import { padGrid, paddedIndex } from '../../core/radiomics/features/zones-grid';
 import type { CountMatrix } from '../../core/radiomics/features/zones-matrix';
-import type { DiscretisedRoi, Dimensionality, Features } from '../../core/radiomics/types';
+import type { DiscretisedRoi, Dimensionality } from '../../core/radiomics/types';
+import { expectFamilyMatches, phantomLevels, phantomMask } from './digital-phantom';
 
-interface Reference {
-  family: string;
-  tag: string;
-  value: number;
-  tolerance: number;
-}
-interface Phantom {
-  dims: Vec3;
-  spacingMm: Vec3;
-  value: number[];
-  mask: number[];
-  reference: Reference[];
-}
-
-const phantom = JSON.parse(
-  readFileSync(new URL('../fixtures/ibsi/digital-phantom.json', import.meta.url), 'utf8'),
-) as Phantom;
-const roi: DiscretisedRoi = {
-  dims: phantom.dims,
-  spacing: phantom.spacingMm,
-  levels: Int32Array.from(phantom.value, (v, n) => (phantom.mask[n] ? v : 0)),
-  levelCount: 6,
-};
-const morphologicalMask = Uint8Array.from(phantom.mask);
+const roi = phantomLevels;
+const morphologicalMask = phantomMask;
 const all: Dimensionality[] = ['2D', '2_5D', '3D'];
-
-function allowed(ref: Reference): number {
-  if (ref.tolerance > 0) return ref.tolerance;
-  if (ref.value === 0) return 1e-9;
-  return 0.5 * 10 ** (Math.floor(Math.log10(Math.abs(ref.value))) - 2) + 1e-12;
-}
-
-function checkFamily(family: string, features: Features, expected: number) {
-  const rows = phantom.reference.filter((r) => r.family === family);
-  expect(rows).toHaveLength(expected);
-  const failures = rows
-    .filter((r) => !(Math.abs((features[r.tag] ?? Number.NaN) - r.value) <= allowed(r)))
-    .map((r) => `${r.tag}: got ${features[r.tag]}, want ${r.value}`);
-  expect(failures).toEqual([]);
-}
+const checkFamily = expectFamilyMatches;
 
 /** "level:column×count" cells, sorted, for readable matrix comparisons. */
 function cells(m: CountMatrix | undefined): string[] {
