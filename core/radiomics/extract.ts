@@ -69,7 +69,9 @@ export function extractRadiomics(image: Volume, mask: Mask, settings: RadiomicsS
   const dims = settings.dimensionality;
   const range = settings.resegmentation.range;
   const all: Features = {
-    ...timed('morphology', () => morphologyFeatures(roi)),
+    ...timed('morphology', () =>
+      morphologyFeatures(roi, { autocorrelationMaxVoxels: settings.autocorrelationMaxVoxels }),
+    ),
     ...timed('localIntensity', () => localIntensityFeatures(roi)),
     ...timed('statistics', () => intensityStatistics(roi)),
     ...timed('histogram', () => intensityHistogramFeatures(levels)),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_AUTOCORRELATION_MAX_VOXELS } from './features/morph-autocorrelation';
 
 /**
  * Everything that decides the numbers a radiomics extraction gives. A profile is a named settings object;
@@ -49,6 +50,16 @@ export const radiomicsSettingsSchema = z.strictObject({
   discretisation,
   /** Discretisation of the intensity-volume histogram; absent: the (integer) grey levels themselves. */
   ivhDiscretisation: discretisation.optional(),
+  /**
+   * Moran's I and Geary's C are exact over all voxel pairs up to this many region voxels (O(n²): about 4 s
+   * at 45,000) and estimated from a fixed-seed sample of this many voxels above it.
+   */
+  autocorrelationMaxVoxels: z
+    .number()
+    .int()
+    .min(2)
+    .max(1_000_000)
+    .default(DEFAULT_AUTOCORRELATION_MAX_VOXELS),
   /** Texture aggregations to compute (IBSI-1 3.1). */
   dimensionality: z
     .array(z.enum(['2D', '2_5D', '3D']))

@@ -8,7 +8,12 @@ export interface Autocorrelation {
   sampled: number;
 }
 
-/** Above this many voxels the O(n²) pair sums run over a fixed-seed random sample of this size. */
+/**
+ * Above this many voxels the O(n²) pair sums run over a fixed-seed random sample of this size (~2·10⁶
+ * pairs, ~10 ms). The exact sums cost ~3.7 ns a pair on a 2-core EPYC (n = 27,359: 1.4 s; 45,981: 3.8 s;
+ * 114,596: 29 s). The IBSI-1 CT phantom needs them exact (cap ≥ 114,596 for configuration A, ≥ 27,359
+ * for B, ≥ 45,981 for C–E): the sampled estimates miss the reference by up to 15 %.
+ */
 export const DEFAULT_AUTOCORRELATION_MAX_VOXELS = 2000;
 
 /**
@@ -49,34 +54,16 @@ export function autocorrelation(
       [index[s], index[t]] = [index[t]!, index[s]!];
     }
   }
-  const x = new Float64Array(m);
-  const y = new Float64Array(m);
-  const z = new Float64Array(m);
-  const v = new Float64Array(m);
+  // Interleaved x, y, z (mm) and centred value per voxel: one cache line holds two voxels.
+  const packed = new Float64Array(4 * m);
   for (let s = 0; s < m; s++) {
     const p = index[s]!;
-    x[s] = (p % nx) * spacing[0];
-    y[s] = (Math.floor(p / nx) % ny) * spacing[1];
-    z[s] = Math.floor(p / (nx * ny)) * spacing[2];
-    v[s] = intensity[p]! - mean;
+    packed[4 * s] = (p % nx) * spacing[0];
+    packed[4 * s + 1] = (Math.floor(p / nx) % ny) * spacing[1];
+    packed[4 * s + 2] = Math.floor(p / (nx * ny)) * spacing[2];
+    packed[4 * s + 3] = intensity[p]! - mean;
   }
-  // Unordered pairs; the ordered-pair sums are twice these, and the factor cancels.
-  let w = 0;
-  let cross = 0;
-  let diff = 0;
-  for (let s = 0; s < m; s++) {
-    const xs = x[s]!;
-    const ys = y[s]!;
-    const zs = z[s]!;
-    const vs = v[s]!;
-    for (let t = s + 1; t < m; t++) {
-      const wt = 1 / Math.sqrt((x[t]! - xs) ** 2 + (y[t]! - ys) ** 2 + (z[t]! - zs) ** 2);
-      const vt = v[t]!;
-      w += wt;
-      cross += wt * vs * vt;
-      diff += wt * (vs - vt) * (vs - vt);
-    }
-  }
+  const { w, cross, diff } = weightedPairSums(packed, m);
   if (ss === 0) return { moranI: NaN, gearyC: NaN, sampled: m };
   // I = N/W · Σw z1 z2 / Σz²  and  C = (N−1)/(2W) · Σw (x1−x2)² / Σz², with W, sums over the sample
   // and N, Σz² over the ROI: identical to the definition when the sample is the whole ROI.
@@ -86,4 +73,44 @@ export function autocorrelation(
     gearyC: (((count - 1) / count) * (diff / w)) / (2 * variance),
     sampled: m,
   };
+}
+
+/**
+ * Over the unordered pairs s < t of the first `m` packed voxels (x, y, z in mm and the centred value v per voxel),
+ * with w = 1 / distance: Σw, Σw·v_s·v_t and Σw·(v_s − v_t)². The inner loop accumulates Σ_t w, Σ_t w·v_t
+ * and Σ_t w·v_t² for each s, so that (v_s − v_t)² = v_s² − 2·v_s·v_t + v_t² needs no work per pair.
+ * O(m²) with one square root and one division per pair and no allocation.
+ */
+export function weightedPairSums(
+  packed: Float64Array,
+  m: number,
+): { w: number; cross: number; diff: number } {
+  let w = 0;
+  let cross = 0;
+  let diff = 0;
+  const end = 4 * m;
+  for (let o = 0; o < end; o += 4) {
+    const xs = packed[o]!;
+    const ys = packed[o + 1]!;
+    const zs = packed[o + 2]!;
+    const vs = packed[o + 3]!;
+    let ws = 0;
+    let as = 0;
+    let bs = 0;
+    for (let q = o + 4; q < end; q += 4) {
+      const dx = packed[q]! - xs;
+      const dy = packed[q + 1]! - ys;
+      const dz = packed[q + 2]! - zs;
+      const wt = 1 / Math.sqrt(dx * dx + dy * dy + dz * dz);
+      const vt = packed[q + 3]!;
+      const a = wt * vt;
+      ws += wt;
+      as += a;
+      bs += a * vt;
+    }
+    w += ws;
+    cross += vs * as;
+    diff += vs * vs * ws - 2 * vs * as + bs;
+  }
+  return { w, cross, diff };
 }

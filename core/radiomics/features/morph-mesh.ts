@@ -10,6 +10,11 @@ import type { Vec3 } from '../../imaging/volume';
  * with the ROI on a fixed side, chained into loops and each loop is fan-triangulated. Two cubes sharing a
  * face draw the same segments in opposite directions, so the mesh is watertight and consistently oriented
  * (normals point out of the ROI) by construction.
+ *
+ * On binary masks this matches skimage's Lewiner marching cubes (the IBSI-1 reference implementation) in
+ * every case except the non-planar hexagons of some 4-corner cubes, where Lewiner uses a central triangle
+ * with three ears instead of a fan, and the rare interior tunnels of Lewiner's case 7: on the IBSI CT
+ * phantom these leave the volume within 0.01 % and the area within 0.01 % of skimage's.
  */
 
 /** The 8 cube corners: corner c sits at (c & 1, (c >> 1) & 1, (c >> 2) & 1). */
@@ -30,11 +35,15 @@ const edgeIndex = (a: number, b: number): number =>
   EDGES.findIndex(([p, q]) => (p === a && q === b) || (p === b && q === a));
 
 /**
- * Where to fan-triangulate a loop from: the vertex whose fan encloses the most ROI volume (the fan that
- * bulges out of the ROI). Marching-cubes tables (Lorensen, Lewiner) tile the non-planar five- and
- * six-vertex loops this way; a planar loop gives the same volume and area from any vertex.
+ * Where to fan-triangulate a loop from: the vertex whose fan bulges most towards the minority corners of
+ * the cube, i.e. encloses the most ROI volume when at most 4 corners are in the ROI (`minority` = 1) and
+ * the least when more than 4 are (`minority` = −1). Lewiner's tables (skimage.measure.marching_cubes, which
+ * MIRP and so the IBSI-1 reference values use) tile a case and its complement with the same triangles;
+ * choosing by ROI volume alone flips the non-planar pentagon of 5-corner cubes (three non-ROI corners in
+ * an L on one face) and overstated the CT phantom's mesh volume by ~0.2 % and understated its area.
+ * A planar loop gives the same volume and area from any vertex.
  */
-function fanApex(loop: number[], inside: (c: number) => number): number {
+function fanApex(loop: number[], inside: (c: number) => number, minority: number): number {
   if (loop.length <= 4) return 0;
   const ref = cornerOf([0, 1, 2, 3, 4, 5, 6, 7].find((c) => inside(c) === 1)!).map((x) => 2 * x);
   const at = (e: number) => [0, 1, 2].map((d) => EDGE_HALF[3 * e + d]! - ref[d]!);
@@ -52,6 +61,7 @@ function fanApex(loop: number[], inside: (c: number) => number): number {
         a[2]! * (b[0]! * c[1]! - b[1]! * c[0]!);
     }
     // Outward normals: the cone from an ROI corner over the surface has positive signed volume.
+    volume *= minority;
     if (volume > bestVolume + 1e-9) [best, bestVolume] = [s, volume];
   }
   return best;
@@ -114,7 +124,9 @@ function buildCaseTable(): { start: Uint16Array; edges: Uint8Array } {
         seen[e] = 1;
         loop.push(e);
       }
-      const apex = fanApex(loop, inside);
+      let roiCorners = 0;
+      for (let c = 0; c < 8; c++) roiCorners += inside(c);
+      const apex = fanApex(loop, inside, roiCorners > 4 ? -1 : 1);
       const ring = [...loop.slice(apex), ...loop.slice(0, apex)];
       for (let t = 1; t + 1 < ring.length; t++) all.push(ring[0]!, ring[t]!, ring[t + 1]!);
     }
