@@ -1,6 +1,7 @@
 import { ingestion } from './cases/ingestion';
 import { lambdaBundles } from './cases/lambda-bundles';
 import { radiomics } from './cases/radiomics';
+import { xgboostBench } from './cases/xgboost';
 import { synthTwoRegions } from './cases/synth';
 import { formatTable, type BenchCase, type Measurement } from './harness';
 
@@ -8,7 +9,7 @@ import { formatTable, type BenchCase, type Measurement } from './harness';
  * `npm run bench [-- name-filter]`: runs every case (or those whose name contains the filter) and prints
  * one table. Later issues add their cases (radiomics, inference, fusion, end-to-end) to this list.
  */
-const CASES: BenchCase[] = [synthTwoRegions, lambdaBundles, ingestion, radiomics];
+const CASES: BenchCase[] = [synthTwoRegions, lambdaBundles, ingestion, radiomics, xgboostBench];
 
 const filter = process.argv[2];
 const rows: Measurement[] = [];
