@@ -1,9 +1,74 @@
+import { fuse } from '../../core/fusion/fuse';
+import { loadFusionModel } from '../../core/fusion/load-model';
+import { modelCardSchema, type ModelCard } from '../../core/fusion/model-card';
+import type { NormalisedClinical } from '../../core/ingest/clinical/catalogue';
+import { FUNCTION_ENV } from '../../core/pipeline/function-env';
 import type { StudyRun } from '../../core/pipeline/run';
-import { notImplemented } from '../../core/pipeline/step-error';
+import { StepError } from '../../core/pipeline/step-error';
+import type { RadiomicsResult } from '../../core/radiomics/extract';
+import { classicScores } from '../../core/scores';
+import { studyKeys } from '../../core/study/keys';
+import type { XgbModel } from '../../core/xgboost';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { s3 } from '../shared/aws-clients';
 import { enterStage } from '../shared/enter-stage';
+import { requiredEnv } from '../shared/env';
+import { logger } from '../shared/logger';
+import { getBytes, getJson } from '../shared/s3-objects';
+import { moveStatus } from '../shared/studies-table';
 
-/** Fuse: XGBoost + TreeSHAP + classic scores → the result on the study and results/{id}/explanation.svg. */
+/** Loaded once per container: a warm function does not fetch and parse the model again. */
+let cached: { key: string; card: ModelCard; model: XgbModel } | undefined;
+
+async function fusionModel(): Promise<{ card: ModelCard; model: XgbModel }> {
+  const bucket = requiredEnv(FUNCTION_ENV.modelsBucket);
+  const prefix = requiredEnv(FUNCTION_ENV.xgboostModelPrefix);
+  const cardJson = await getJson(bucket, `${prefix}model-card.json`);
+  const card = modelCardSchema.parse(cardJson);
+  const key = `${bucket}/${prefix}${card.file}@${card.sha256}`;
+  if (cached?.key !== key)
+    cached = { key, ...loadFusionModel(cardJson, await getBytes(bucket, prefix + card.file)) };
+  return cached;
+}
+
+/**
+ * Fuse: clinical.json + radiomics.json + inference.json → the probability of SAP with its SHAP factors and
+ * the classic scores, stored on the study as COMPLETED in one conditional write (never over a newer
+ * manifest version's result), and results/{id}/explanation.svg.
+ */
 export async function handler(run: StudyRun): Promise<StudyRun> {
   await enterStage('Fuse', run);
-  throw notImplemented('Fuse', 'XGBoost fusion, SHAP and the classic scores', 6);
+  const { studyId, bucket } = run;
+  const [clinicalDoc, radiomicsDoc, inference] = await Promise.all([
+    getJson(bucket, studyKeys.clinical(studyId)) as Promise<{ clinical: NormalisedClinical }>,
+    getJson(bucket, studyKeys.radiomics(studyId)) as Promise<RadiomicsResult>,
+    getJson(bucket, studyKeys.inference(studyId)),
+  ]);
+  const { card, model } = await fusionModel();
+  const { result, explanationSvg } = fuse(model, card, {
+    clinical: clinicalDoc.clinical,
+    radiomics: radiomicsDoc.features,
+    inference,
+  });
+  const scores = classicScores(clinicalDoc.clinical);
+  await s3.send(
+    new PutObjectCommand({
+      Bucket: bucket,
+      Key: studyKeys.explanation(studyId),
+      Body: explanationSvg,
+      ContentType: 'image/svg+xml',
+    }),
+  );
+  const stored = await moveStatus(run, 'COMPLETED', { result: { ...result, scores } });
+  if (!stored)
+    throw new StepError(
+      'STALE_RUN',
+      `study ${studyId} moved on past manifest version ${run.manifestVersion}`,
+    );
+  logger.info('study scored', {
+    riskLevel: result.riskLevel,
+    model: result.model.version,
+    missing: result.missingFeatures.length,
+  });
+  return { ...run, artifacts: { ...run.artifacts, explanation: studyKeys.explanation(studyId) } };
 }

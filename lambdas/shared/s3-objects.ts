@@ -18,3 +18,7 @@ export async function getBytes(bucket: string, key: string): Promise<Uint8Array>
   if (!response.Body) throw new Error(`s3://${bucket}/${key} has no body`);
   return response.Body.transformToByteArray();
 }
+
+export async function getJson(bucket: string, key: string): Promise<unknown> {
+  return JSON.parse(new TextDecoder().decode(await getBytes(bucket, key))) as unknown;
+}

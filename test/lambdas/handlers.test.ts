@@ -24,7 +24,6 @@ import { FUNCTION_ENV } from '../../core/pipeline/function-env';
 import type { StudyRun } from '../../core/pipeline/run';
 import { isStudyId, executionNameFor } from '../../core/study/study-id';
 import { handler as api } from '../../lambdas/api/handler';
-import { handler as fuse } from '../../lambdas/fuse/handler';
 import { handler as infer } from '../../lambdas/infer/handler';
 import { handler as inferenceCallback } from '../../lambdas/inference-callback/handler';
 import { handler as recordFailure } from '../../lambdas/record-failure/handler';
@@ -139,32 +138,6 @@ describe('start-study', () => {
 });
 
 const ORDER = ['RECEIVED', 'VALIDATING', 'INFERRING', 'EXTRACTING', 'SCORING'];
-
-describe.each([{ name: 'fuse', handler: fuse, status: 'SCORING', issue: 6, from: 5 }])(
-  '$name',
-  ({ handler, status, issue, from }) => {
-    it(`moves the study to ${status}, then fails as not implemented (#${issue})`, async () => {
-      const notBuilt = { name: 'NOT_IMPLEMENTED', message: expect.stringContaining(`(issue #${issue})`) };
-      await expect(handler(run)).rejects.toMatchObject(notBuilt);
-      const update = inputOf(ddb.commandCalls(UpdateCommand));
-      expect(update.Key).toEqual({ studyId: 's1' });
-      expect(update.ExpressionAttributeValues).toMatchObject({ ':status': status, ':version': 'v1' });
-      expect(update.ConditionExpression).toMatch(/^manifestVersion = :version AND #status IN \(/);
-      const values = Object.entries(update.ExpressionAttributeValues ?? {});
-      expect(values.filter(([k]) => k.startsWith(':from')).map(([, v]) => v)).toEqual(ORDER.slice(0, from));
-    });
-
-    it('stops a stale run with STALE_RUN', async () => {
-      ddb.on(UpdateCommand).rejects(conditionFailed());
-      await expect(handler(run)).rejects.toMatchObject({ name: 'STALE_RUN' });
-    });
-
-    it('lets other DynamoDB errors through for a retry', async () => {
-      ddb.on(UpdateCommand).rejects(new Error('Throughput exceeds the current capacity'));
-      await expect(handler(run)).rejects.toThrow('Throughput exceeds');
-    });
-  },
-);
 
 describe('infer', () => {
   it('writes the request, parks the token, then invokes the endpoint', async () => {

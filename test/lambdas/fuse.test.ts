@@ -1,0 +1,107 @@
+import { readFileSync } from 'node:fs';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { normaliseClinical } from '../../core/ingest/clinical';
+import { generatePhantom } from '../../core/phantom';
+import type { StudyRun } from '../../core/pipeline/run';
+import { extractRadiomics } from '../../core/radiomics/extract';
+import { profileSettings } from '../../core/radiomics/profiles';
+import { handler as fuse } from '../../lambdas/fuse/handler';
+
+vi.hoisted(() => {
+  Object.assign(process.env, {
+    STUDIES_TABLE: 'studies-test',
+    MODELS_BUCKET: 'models',
+    XGBOOST_MODEL_PREFIX: 'models/xgboost/demo-1/',
+    AWS_REGION: 'eu-west-1',
+    AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
+    AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+    POWERTOOLS_LOG_LEVEL: 'SILENT',
+  });
+});
+
+const s3 = mockClient(S3Client);
+const ddb = mockClient(DynamoDBDocumentClient);
+const run: StudyRun = { studyId: 's1', manifestVersion: 'v1', bucket: 'studies', artifacts: {} };
+const phantom = generatePhantom({
+  dims: [128, 128, 64],
+  seed: 77,
+  variant: ['necrotising', 'pleural-effusion'],
+});
+const clinical = normaliseClinical(phantom.clinical);
+if (!clinical.ok) throw new Error('phantom clinical record must normalise');
+const radiomics = extractRadiomics(phantom.volume, phantom.mask, profileSettings('pancreas'));
+const demo = (file: string) =>
+  new Uint8Array(readFileSync(new URL(`../../models/demo/${file}`, import.meta.url)));
+const text = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
+
+function serve(objects: Record<string, Uint8Array>): void {
+  for (const [path, bytes] of Object.entries(objects)) {
+    const [bucket, ...key] = path.split('/');
+    s3.on(GetObjectCommand, { Bucket: bucket, Key: key.join('/') }).resolves({
+      Body: { transformToByteArray: async () => bytes } as never,
+    });
+  }
+}
+
+beforeEach(() => {
+  s3.reset().on(PutObjectCommand).resolves({});
+  ddb.reset().onAnyCommand().resolves({});
+  serve({
+    'studies/work/s1/clinical.json': text({ clinical: clinical.clinical }),
+    'studies/work/s1/radiomics.json': text(radiomics),
+    'studies/work/s1/inference.json': text({}),
+    'models/models/xgboost/demo-1/model-card.json': demo('model-card.json'),
+    'models/models/xgboost/demo-1/model.ubj': demo('model.ubj'),
+  });
+});
+
+describe('Fuse handler', () => {
+  it('stores the probability, its factors and the classic scores as COMPLETED, and writes the chart', async () => {
+    const next = await fuse(run);
+    expect(next.artifacts.explanation).toBe('results/s1/explanation.svg');
+    const updates = ddb.commandCalls(UpdateCommand).map((c) => c.args[0].input);
+    expect(updates.map((u) => u.ExpressionAttributeValues?.[':status'])).toEqual(['SCORING', 'COMPLETED']);
+    const completed = updates[1]!;
+    expect(completed.ConditionExpression).toMatch(/^manifestVersion = :version AND #status IN/);
+    const result = completed.ExpressionAttributeValues?.[':result'] as {
+      probability: number;
+      riskLevel: string;
+      topFactors: unknown[];
+      scores: { bisap: { value: number } };
+      model: { version: string };
+      label: string;
+    };
+    expect(result.probability).toBeGreaterThan(0.5);
+    expect(result.riskLevel).toBe('high');
+    expect(result.topFactors).toHaveLength(5);
+    expect(result.scores.bisap.value).toBeGreaterThanOrEqual(1);
+    expect(result.model.version).toBe('demo-1');
+    expect(result.label).toContain('not for clinical use');
+    const chart = s3.commandCalls(PutObjectCommand)[0]!.args[0].input;
+    expect(chart).toMatchObject({ Key: 'results/s1/explanation.svg', ContentType: 'image/svg+xml' });
+  });
+
+  it('never writes its result over a newer manifest version', async () => {
+    ddb
+      .on(UpdateCommand)
+      .resolvesOnce({})
+      .rejectsOnce(
+        new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }),
+      );
+    await expect(fuse(run)).rejects.toMatchObject({ name: 'STALE_RUN' });
+  });
+
+  it('refuses a model whose file does not match its card', async () => {
+    const damaged = demo('model.ubj');
+    damaged[100] = damaged[100]! ^ 1;
+    serve({ 'models/models/xgboost/demo-1/model.ubj': damaged });
+    // A fresh container: the loaded model is cached per container, keyed by the card's checksum.
+    vi.resetModules();
+    const { handler: coldFuse } = await import('../../lambdas/fuse/handler');
+    await expect(coldFuse(run)).rejects.toMatchObject({ name: 'MODEL_CHECKSUM_MISMATCH' });
+  });
+});
