@@ -46,14 +46,14 @@ export const COMMANDS: readonly CommandInfo[] = [
   {
     name: 'scores',
     usage: 'sap scores <clinical.json>',
-    does: 'BISAP, Ranson, MCTSI, SIRS, ...',
-    pendingIssue: 6,
+    does: 'BISAP, Ranson, MCTSI, SIRS, ... with which inputs were missing',
+    run: async (args, ctx) => (await import('./scores-command')).scoresCommand(args, ctx),
   },
   {
     name: 'predict',
-    usage: 'sap predict --model M --features F',
-    does: 'XGBoost probability + SHAP',
-    pendingIssue: 6,
+    usage: 'sap predict --model model-card.json --features F.json|F.csv',
+    does: 'XGBoost probability + SHAP for feature vectors given by name',
+    run: async (args, ctx) => (await import('./predict-command')).predictCommand(args, ctx),
   },
   {
     name: 'features',
