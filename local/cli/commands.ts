@@ -57,9 +57,9 @@ export const COMMANDS: readonly CommandInfo[] = [
   },
   {
     name: 'features',
-    usage: 'sap features <study>',
+    usage: 'sap features <study> --model model-card.json --mask F',
     does: 'the feature vector the pipeline would fuse',
-    pendingIssue: 6,
+    run: async (args, ctx) => (await import('./features-command')).featuresCommand(args, ctx),
   },
   {
     name: 'submit',
