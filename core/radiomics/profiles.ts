@@ -34,6 +34,8 @@ const PROFILES: Record<string, RadiomicsSettingsInput> = {
     discretisation: { method: 'FBS', width: 10, anchor: 'ibsi' },
     dimensionality: ['3D'],
   },
+  // IBSI configurations: interpolation linear, rounded to integers, mask partial-volume threshold 0.5
+  // (the settings' defaults) unless given.
   'ibsi-config-a': {
     profile: 'ibsi-config-a',
     resegmentation: { range: [-500, 400], outliers3Sigma: false },
@@ -43,12 +45,7 @@ const PROFILES: Record<string, RadiomicsSettingsInput> = {
   'ibsi-config-b': {
     profile: 'ibsi-config-b',
     autocorrelationMaxVoxels: IBSI_EXACT_AUTOCORRELATION,
-    resampling: {
-      spacingMm: [2, 2],
-      imageInterpolation: 'linear',
-      roundIntensities: true,
-      partialVolumeThreshold: 0.5,
-    },
+    resampling: { spacingMm: [2, 2] },
     resegmentation: { range: [-500, 400], outliers3Sigma: false },
     discretisation: { method: 'FBN', bins: 32 },
     dimensionality: ['2D', '2_5D'],
@@ -56,12 +53,7 @@ const PROFILES: Record<string, RadiomicsSettingsInput> = {
   'ibsi-config-c': {
     profile: 'ibsi-config-c',
     autocorrelationMaxVoxels: IBSI_EXACT_AUTOCORRELATION,
-    resampling: {
-      spacingMm: [2, 2, 2],
-      imageInterpolation: 'linear',
-      roundIntensities: true,
-      partialVolumeThreshold: 0.5,
-    },
+    resampling: { spacingMm: [2, 2, 2] },
     resegmentation: { range: [-1000, 400], outliers3Sigma: false },
     discretisation: { method: 'FBS', width: 25, anchor: 'ibsi' },
     ivhDiscretisation: { method: 'FBS', width: 2.5, anchor: 'ibsi' },
@@ -70,12 +62,7 @@ const PROFILES: Record<string, RadiomicsSettingsInput> = {
   'ibsi-config-d': {
     profile: 'ibsi-config-d',
     autocorrelationMaxVoxels: IBSI_EXACT_AUTOCORRELATION,
-    resampling: {
-      spacingMm: [2, 2, 2],
-      imageInterpolation: 'linear',
-      roundIntensities: true,
-      partialVolumeThreshold: 0.5,
-    },
+    resampling: { spacingMm: [2, 2, 2] },
     resegmentation: { outliers3Sigma: true },
     discretisation: { method: 'FBN', bins: 32 },
     dimensionality: ['3D'],
@@ -83,12 +70,7 @@ const PROFILES: Record<string, RadiomicsSettingsInput> = {
   'ibsi-config-e': {
     profile: 'ibsi-config-e',
     autocorrelationMaxVoxels: IBSI_EXACT_AUTOCORRELATION,
-    resampling: {
-      spacingMm: [2, 2, 2],
-      imageInterpolation: 'cubic',
-      roundIntensities: true,
-      partialVolumeThreshold: 0.5,
-    },
+    resampling: { spacingMm: [2, 2, 2], imageInterpolation: 'cubic' },
     resegmentation: { range: [-1000, 400], outliers3Sigma: true },
     discretisation: { method: 'FBN', bins: 32 },
     ivhDiscretisation: { method: 'FBN', bins: 1000 },
