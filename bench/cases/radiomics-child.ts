@@ -1,5 +1,6 @@
-// Runs in its own process: `time` repeats the extraction (best of N after a warm-up); `memory` runs it once,
-// so that the process's peak resident memory above its state before is that one extraction's.
+// Runs in its own process: `time` repeats the extraction (best of N after a warm-up); `memory` (with
+// --expose-gc) warms up, collects garbage, then counts the typed-array bytes one extraction allocates: an
+// upper bound of its peak, free of JIT and of garbage left over from earlier runs.
 import { extractRadiomics } from '../../core/radiomics/extract';
 import { radiomicsSettingsSchema } from '../../core/radiomics/settings';
 import { benchVolume } from '../radiomics-volume';
@@ -12,9 +13,12 @@ const settings = radiomicsSettingsSchema.parse({
   dimensionality: ['3D'],
 });
 const volumeMask = { dims: image.dims, affine: image.affine, data: mask };
-const rssBefore = process.memoryUsage().rss;
+let result = extractRadiomics(image, volumeMask, settings); // warm-up: JIT is not measured
+(globalThis as { gc?: () => void }).gc?.();
+const arrayBuffersBefore = process.memoryUsage().arrayBuffers;
+if (mode === 'memory') result = extractRadiomics(image, volumeMask, settings);
+const allocated = process.memoryUsage().arrayBuffers - arrayBuffersBefore;
 let best = Infinity;
-let result = extractRadiomics(image, volumeMask, settings); // in `time` mode a warm-up: JIT is not measured
 for (let n = 0; mode === 'time' && n < 5; n++) {
   const start = performance.now();
   result = extractRadiomics(image, volumeMask, settings);
@@ -26,7 +30,7 @@ console.log(
     bestMs: best,
     features: Object.keys(result.features).length,
     timingsMs: result.timingsMs,
-    peakAboveBaseline: process.resourceUsage().maxRSS * 1024 - rssBefore,
+    typedArrayBytes: allocated,
     boxFloat64Bytes: bi * bj * bk * 8,
   }),
 );
