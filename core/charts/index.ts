@@ -4,3 +4,5 @@ export { waterfallRows } from './waterfall-rows';
 export { importanceBarSvg, IMPORTANCE_MEANING } from './importance';
 export type { ImportanceInput, ImportanceType } from './importance';
 export { escapeXml } from './svg';
+export { lineChartSvg } from './line-chart';
+export type { LineChartInput, LineSeries } from './line-chart';
