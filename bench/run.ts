@@ -1,3 +1,4 @@
+import { evaluationBench } from './cases/evaluation';
 import { ingestion } from './cases/ingestion';
 import { lambdaBundles } from './cases/lambda-bundles';
 import { radiomics } from './cases/radiomics';
@@ -9,7 +10,14 @@ import { formatTable, type BenchCase, type Measurement } from './harness';
  * `npm run bench [-- name-filter]`: runs every case (or those whose name contains the filter) and prints
  * one table. Later issues add their cases (radiomics, inference, fusion, end-to-end) to this list.
  */
-const CASES: BenchCase[] = [synthTwoRegions, lambdaBundles, ingestion, radiomics, xgboostBench];
+const CASES: BenchCase[] = [
+  synthTwoRegions,
+  lambdaBundles,
+  ingestion,
+  radiomics,
+  xgboostBench,
+  evaluationBench,
+];
 
 const filter = process.argv[2];
 const rows: Measurement[] = [];

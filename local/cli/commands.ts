@@ -70,8 +70,8 @@ export const COMMANDS: readonly CommandInfo[] = [
   { name: 'status', usage: 'sap status <studyId> [--wait]', does: 'poll the results API', pendingIssue: 7 },
   {
     name: 'evaluate',
-    usage: 'sap evaluate <cohort.csv>',
-    does: 'AUC with CIs against the classic scores',
-    pendingIssue: 9,
+    usage: 'sap evaluate <cohort.csv> [--model card] [--outcome COL] [--out DIR]',
+    does: 'AUC with DeLong CIs, calibration and decision curves against the classic scores',
+    run: async (args, ctx) => (await import('./evaluate-command')).evaluateCommand(args, ctx),
   },
 ];

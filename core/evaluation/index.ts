@@ -1,0 +1,10 @@
+export type { Label, Score } from './data';
+export { aucWithCi, delongPaired, midranks } from './auc';
+export type { AucResult, PairedDelongResult } from './auc';
+export { confusionAt, rocCurve, youden } from './threshold';
+export type { ConfusionAtThreshold, RocPoint, YoudenResult } from './threshold';
+export { brierScore, calibration, calibrationCurve, LOGIT_EPSILON } from './calibration';
+export type { CalibrationBin, CalibrationFit } from './calibration';
+export { DEFAULT_THRESHOLDS, netBenefit } from './decision-curve';
+export type { NetBenefitPoint } from './decision-curve';
+export { normalCdf, normalQuantile, twoSidedP } from './normal';

@@ -1,0 +1,62 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { modelCardSchema } from '../../core/fusion/model-card';
+import { parseCsv, readCohort } from '../evaluate/cohort';
+import { evaluateCohort } from '../evaluate/evaluate';
+import { evaluationCharts, evaluationHtml } from '../evaluate/report';
+import { EXIT, reportError, type CommandContext } from './io';
+
+const USAGE =
+  'usage: sap evaluate <cohort.csv> [--model model-card.json] [--outcome COL] [--out DIR] [--json]';
+
+/**
+ * `sap evaluate`: the model against BISAP, Ranson, MCTSI, SIRS, Glasgow-Imrie and APACHE II on a cohort:
+ * AUC with DeLong CIs and paired tests, operating points, calibration, decision curve; charts as SVG and one
+ * HTML report in --out (default ./evaluation).
+ */
+export async function evaluateCommand(args: string[], ctx: CommandContext): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    options: { model: { type: 'string' }, outcome: { type: 'string' }, out: { type: 'string' } },
+    allowPositionals: true,
+    strict: true,
+  });
+  const [file] = positionals;
+  if (!file || positionals.length > 1) {
+    reportError(ctx, 'USAGE', USAGE);
+    return EXIT.usage;
+  }
+  let model: { cardJson: unknown; bytes: Uint8Array } | undefined;
+  let modelName: string | undefined;
+  let cutoff: number | undefined;
+  if (values.model) {
+    const cardJson = JSON.parse(await readFile(values.model, 'utf8')) as unknown;
+    const card = modelCardSchema.parse(cardJson);
+    model = { cardJson, bytes: await readFile(path.join(path.dirname(values.model), card.file)) };
+    modelName = `${card.name} ${card.version}`;
+    cutoff = card.riskThresholds.high;
+  }
+  const rows = parseCsv(await readFile(file, 'utf8'));
+  const cohort = readCohort(rows, { outcome: values.outcome ?? 'sap', model });
+  if (!modelName && cohort.systems.model) modelName = 'model';
+  const evaluation = evaluateCohort(cohort, modelName, cutoff);
+  const charts = evaluationCharts(evaluation);
+  const out = values.out ?? 'evaluation';
+  await mkdir(out, { recursive: true });
+  await writeFile(path.join(out, 'roc.svg'), charts.roc);
+  if (charts.calibration) await writeFile(path.join(out, 'calibration.svg'), charts.calibration);
+  if (charts.decisionCurve) await writeFile(path.join(out, 'decision-curve.svg'), charts.decisionCurve);
+  await writeFile(path.join(out, 'report.html'), evaluationHtml(evaluation, charts));
+  await writeFile(path.join(out, 'evaluation.json'), JSON.stringify(evaluation, null, 2));
+  if (ctx.json) ctx.io.out(JSON.stringify(evaluation, null, 2));
+  else {
+    for (const s of evaluation.systems) {
+      ctx.io.out(
+        `${s.name.padEnd(24)} AUC ${s.auc.auc.toFixed(3)} [${s.auc.ci[0].toFixed(3)}–${s.auc.ci[1].toFixed(3)}]  (${s.missing} missing)`,
+      );
+    }
+    ctx.io.out(`report: ${path.join(out, 'report.html')}`);
+  }
+  return EXIT.ok;
+}

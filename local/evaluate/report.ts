@@ -1,0 +1,93 @@
+import { lineChartSvg } from '../../core/charts';
+import { escapeXml } from '../../core/charts/svg';
+import type { Evaluation, SystemEvaluation } from './evaluate';
+
+const pct = (v: number) => (Number.isFinite(v) ? `${(v * 100).toFixed(1)} %` : '–');
+const num = (v: number, digits = 3) => (Number.isFinite(v) ? v.toFixed(digits) : '–');
+
+export interface EvaluationCharts {
+  roc: string;
+  calibration?: string;
+  decisionCurve?: string;
+}
+
+export function evaluationCharts(evaluation: Evaluation): EvaluationCharts {
+  const roc = lineChartSvg({
+    title: 'ROC curves: the model against the classic scores',
+    explanation: `Sensitivity against 1 − specificity over every threshold; ${evaluation.patients} patients, ${evaluation.events} with SAP. The dashed diagonal is chance.`,
+    xLabel: '1 − specificity',
+    yLabel: 'Sensitivity',
+    xDomain: [0, 1],
+    yDomain: [0, 1],
+    identityLine: true,
+    series: evaluation.systems.map((s) => ({
+      name: `${s.name} (AUC ${num(s.auc.auc)})`,
+      points: evaluation.roc[s.name]!.map((p) => [p.fpr, p.tpr] as const),
+    })),
+  });
+  if (!evaluation.calibration || !evaluation.decisionCurve) return { roc };
+  const calibration = lineChartSvg({
+    title: 'Calibration: predicted against observed risk',
+    explanation:
+      'Patients in ten groups of rising predicted probability; a well calibrated model follows the dashed diagonal.',
+    xLabel: 'Mean predicted probability',
+    yLabel: 'Observed proportion with SAP',
+    xDomain: [0, 1],
+    yDomain: [0, 1],
+    identityLine: true,
+    series: [
+      {
+        name: evaluation.model!,
+        points: evaluation.calibration.curve.map((b) => [b.meanPredicted, b.observed] as const),
+      },
+    ],
+  });
+  const decisionCurve = lineChartSvg({
+    title: 'Decision curve: net benefit by threshold probability',
+    explanation:
+      'Net benefit of acting on the model at each threshold, against treating every patient or none.',
+    xLabel: 'Threshold probability',
+    yLabel: 'Net benefit',
+    xDomain: [0, 1],
+    yDomain: [
+      Math.min(-0.05, ...evaluation.decisionCurve.map((p) => p.model)),
+      Math.max(0.05, evaluation.events / evaluation.patients),
+    ],
+    series: [
+      {
+        name: evaluation.model!,
+        points: evaluation.decisionCurve.map((p) => [p.threshold, p.model] as const),
+      },
+      { name: 'Treat all', points: evaluation.decisionCurve.map((p) => [p.threshold, p.treatAll] as const) },
+      { name: 'Treat none', points: evaluation.decisionCurve.map((p) => [p.threshold, 0] as const) },
+    ],
+  });
+  return { roc, calibration, decisionCurve };
+}
+
+/** One HTML file that opens without a server: tables and the charts inline, nothing fetched. */
+export function evaluationHtml(evaluation: Evaluation, charts: EvaluationCharts): string {
+  const row = (s: SystemEvaluation) => {
+    const cut = s.atCutoff;
+    const vs = s.versusModel;
+    return `<tr><th>${escapeXml(s.name)}</th><td>${s.patients - s.missing} (${s.missing} missing)</td><td>${num(s.auc.auc)} [${num(s.auc.ci[0])}–${num(s.auc.ci[1])}]</td><td>${
+      vs ? `${num(vs.difference)}, p = ${vs.p < 0.001 ? '< 0.001' : num(vs.p)}` : '–'
+    }</td><td>${cut ? `≥ ${cut.threshold}: ${pct(cut.sensitivity)} / ${pct(cut.specificity)} / ${pct(cut.ppv)} / ${pct(cut.npv)}` : '–'}</td><td>≥ ${num(s.atYouden.threshold)}: ${pct(s.atYouden.sensitivity)} / ${pct(s.atYouden.specificity)}</td></tr>`;
+  };
+  const cal = evaluation.calibration;
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>SAP model evaluation</title>
+<style>body{font-family:Helvetica,Arial,sans-serif;max-width:860px;margin:24px auto;color:#212121}table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #ddd;padding:4px 8px;text-align:left}figure{margin:16px 0}</style>
+</head><body>
+<h1>Severe acute pancreatitis: model evaluation</h1>
+<p>${evaluation.patients} patients, ${evaluation.events} with SAP (revised Atlanta).${evaluation.model ? ` Model: ${escapeXml(evaluation.model)}.` : ''}</p>
+<h2>Discrimination</h2>
+<table><thead><tr><th>system</th><th>patients</th><th>AUC [95 % CI, DeLong]</th><th>model − system (paired DeLong)</th><th>at cut-off: sens / spec / PPV / NPV</th><th>Youden: sens / spec</th></tr></thead>
+<tbody>${evaluation.systems.map(row).join('\n')}</tbody></table>
+${cal ? `<h2>Calibration</h2><p>Brier score ${num(cal.brier)}; calibration intercept ${num(cal.intercept)}, slope ${num(cal.slope)} (ideal 0 and 1).</p>` : ''}
+<figure>${charts.roc}</figure>
+${charts.calibration ? `<figure>${charts.calibration}</figure>` : ''}
+${charts.decisionCurve ? `<figure>${charts.decisionCurve}</figure>` : ''}
+</body></html>
+`;
+}
