@@ -12,15 +12,7 @@ import { profileSettings } from '../../core/radiomics/profiles';
 import { handler as fuse } from '../../lambdas/fuse/handler';
 
 vi.hoisted(() => {
-  Object.assign(process.env, {
-    STUDIES_TABLE: 'studies-test',
-    MODELS_BUCKET: 'models',
-    XGBOOST_MODEL_PREFIX: 'models/xgboost/demo-1/',
-    AWS_REGION: 'eu-west-1',
-    AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
-    AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
-    POWERTOOLS_LOG_LEVEL: 'SILENT',
-  });
+  Object.assign(process.env, { MODELS_BUCKET: 'models', XGBOOST_MODEL_PREFIX: 'models/xgboost/demo-1/' });
 });
 
 const s3 = mockClient(S3Client);

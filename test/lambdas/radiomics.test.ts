@@ -1,21 +1,11 @@
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { encodeNiftiGz } from '../../core/imaging/nifti';
 import { generatePhantom } from '../../core/phantom';
 import type { StudyRun } from '../../core/pipeline/run';
 import { handler as radiomics } from '../../lambdas/radiomics/handler';
-
-vi.hoisted(() => {
-  Object.assign(process.env, {
-    STUDIES_TABLE: 'studies-test',
-    AWS_REGION: 'eu-west-1',
-    AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
-    AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
-    POWERTOOLS_LOG_LEVEL: 'SILENT',
-  });
-});
 
 const s3 = mockClient(S3Client);
 const ddb = mockClient(DynamoDBDocumentClient);

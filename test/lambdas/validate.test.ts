@@ -2,21 +2,11 @@ import { ListObjectsV2Command, GetObjectCommand, PutObjectCommand, S3Client } fr
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { gunzipSync } from 'node:zlib';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { readNiftiHuVolume } from '../../core/imaging/nifti';
 import type { StudyRun } from '../../core/pipeline/run';
 import { handler as validate } from '../../lambdas/validate/handler';
 import { smallCtNifti, study, type StudyFiles } from '../bad-inputs/study-builder';
-
-vi.hoisted(() => {
-  Object.assign(process.env, {
-    STUDIES_TABLE: 'studies-test',
-    AWS_REGION: 'eu-west-1',
-    AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
-    AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
-    POWERTOOLS_LOG_LEVEL: 'SILENT',
-  });
-});
 
 const s3 = mockClient(S3Client);
 const ddb = mockClient(DynamoDBDocumentClient);
