@@ -57,7 +57,7 @@ export const COMMANDS: readonly CommandInfo[] = [
   },
   {
     name: 'features',
-    usage: 'sap features <study> --model model-card.json --mask F',
+    usage: 'sap features <study | folder> --model card (--mask F | --masks DIR --out T.csv)',
     does: 'the feature vector the pipeline would fuse',
     run: async (args, ctx) => (await import('./features-command')).featuresCommand(args, ctx),
   },

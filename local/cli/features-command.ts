@@ -1,7 +1,9 @@
-import { readFile, stat } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { appendFile, readdir, readFile, stat } from 'node:fs/promises';
+import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { assembleFeatures } from '../../core/fusion/feature-vector';
-import { modelCardSchema } from '../../core/fusion/model-card';
+import { assembleFeatures, type FeatureVector } from '../../core/fusion/feature-vector';
+import { modelCardSchema, type ModelCard } from '../../core/fusion/model-card';
 import { readMaskNifti } from '../../core/imaging/mask';
 import { reorientToCanonical } from '../../core/imaging/orientation';
 import { folderSource } from '../../core/ingest/folder-source';
@@ -11,53 +13,115 @@ import { extractRadiomics } from '../../core/radiomics/extract';
 import { DEFAULT_PROFILE, profileSettings } from '../../core/radiomics/profiles';
 import { EXIT, reportError, type CommandContext } from './io';
 
-const USAGE = 'usage: sap features <study-folder> --model model-card.json --mask pancreas.nii.gz [--json]';
+const USAGE = [
+  'usage: sap features <study-folder> --model model-card.json --mask pancreas.nii.gz [--json]',
+  '       sap features <folder-of-studies> --model model-card.json --masks DIR --out table.csv',
+].join('\n');
 
 /**
- * `sap features`: the exact vector the Fuse step would give the model for a study folder — validation,
- * canonical volume, pancreas-profile radiomics in the mask, the card's mapping — so training tables are
- * built with the production code. The mask is given until the U-Net (issue #5) segments the study itself;
+ * `sap features`: the exact vector the Fuse step would give the model — validation, canonical volume,
+ * pancreas-profile radiomics in the mask, the card's mapping — so training tables are built with the
+ * production code. For a folder of studies it appends one CSV row per study to --out, skipping studies
+ * already there (a stopped run resumes). Masks are given until the U-Net (issue #5) segments studies itself;
  * model inputs from inference are missing until then.
  */
 export async function featuresCommand(args: string[], ctx: CommandContext): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
-    options: { model: { type: 'string' }, mask: { type: 'string' } },
+    options: {
+      model: { type: 'string' },
+      mask: { type: 'string' },
+      masks: { type: 'string' },
+      out: { type: 'string' },
+    },
     allowPositionals: true,
     strict: true,
   });
   const [folder] = positionals;
-  if (!folder || positionals.length > 1 || !values.model || !values.mask) {
+  const single = values.mask !== undefined;
+  const batch = values.masks !== undefined && values.out !== undefined;
+  if (!folder || positionals.length > 1 || !values.model || single === batch) {
     reportError(ctx, 'USAGE', USAGE);
     return EXIT.usage;
   }
   if (!(await stat(folder).catch(() => undefined))?.isDirectory()) {
-    reportError(ctx, 'USAGE', `${folder} is not a study folder\n${USAGE}`);
+    reportError(ctx, 'USAGE', `${folder} is not a folder\n${USAGE}`);
     return EXIT.usage;
   }
   const card = modelCardSchema.parse(JSON.parse(await readFile(values.model, 'utf8')));
-  const { report, volume, clinical } = await validateStudy(folderSource(folder));
-  if (!report.ok || !volume || !clinical) {
-    reportError(ctx, 'INPUT_REJECTED', report.errors.map(describeIssue).join('\n'));
-    return EXIT.rejected;
+  if (single) {
+    const result = await studyFeatures(folder, values.mask!, card);
+    if (typeof result === 'string') {
+      reportError(ctx, 'INPUT_REJECTED', result);
+      return EXIT.rejected;
+    }
+    const row = asRecord(result);
+    if (ctx.json)
+      ctx.io.out(
+        JSON.stringify(
+          { model: { name: card.name, version: card.version }, features: row, missing: result.missing },
+          null,
+          2,
+        ),
+      );
+    else ctx.io.out(`${result.names.join(',')}\n${result.names.map((name) => row[name] ?? '').join(',')}`);
+    return EXIT.ok;
   }
-  const mask = reorientToCanonical(readMaskNifti(await readFile(values.mask), values.mask));
+  return batchFeatures(folder, values.masks!, values.out!, card, ctx);
+}
+
+/** The study's feature vector, or why it was rejected. */
+async function studyFeatures(
+  folder: string,
+  maskFile: string,
+  card: ModelCard,
+): Promise<FeatureVector | string> {
+  const { report, volume, clinical } = await validateStudy(folderSource(folder));
+  if (!report.ok || !volume || !clinical) return report.errors.map(describeIssue).join('\n');
+  const mask = reorientToCanonical(readMaskNifti(await readFile(maskFile), maskFile));
   const radiomics = extractRadiomics(volume, mask, profileSettings(DEFAULT_PROFILE));
-  const vector = assembleFeatures(card, { clinical, radiomics: radiomics.features, inference: {} });
-  const row = Object.fromEntries(
+  return assembleFeatures(card, { clinical, radiomics: radiomics.features, inference: {} });
+}
+
+async function batchFeatures(
+  root: string,
+  masks: string,
+  out: string,
+  card: ModelCard,
+  ctx: CommandContext,
+): Promise<number> {
+  const names = card.features.map((f) => f.name);
+  const done = new Set<string>();
+  if (existsSync(out)) {
+    for (const line of (await readFile(out, 'utf8')).trim().split('\n').slice(1))
+      done.add(line.split(',')[0]!);
+  } else {
+    await appendFile(out, ['studyId', ...names].join(',') + '\n');
+  }
+  const studies = (await readdir(root, { withFileTypes: true }))
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
+  let written = 0;
+  let rejected = 0;
+  for (const [n, studyId] of studies.entries()) {
+    if (done.has(studyId)) continue;
+    const result = await studyFeatures(path.join(root, studyId), path.join(masks, `${studyId}.nii.gz`), card);
+    if (typeof result === 'string') {
+      rejected++;
+      ctx.io.err(`${studyId}: rejected\n${result}`);
+    } else {
+      const row = asRecord(result);
+      await appendFile(out, [studyId, ...names.map((name) => row[name] ?? '')].join(',') + '\n');
+      written++;
+    }
+    ctx.io.err(`[${n + 1}/${studies.length}] ${studyId}`);
+  }
+  ctx.io.out(`${written} studies written, ${done.size} already in ${out}, ${rejected} rejected`);
+  return rejected > 0 ? EXIT.rejected : EXIT.ok;
+}
+
+const asRecord = (vector: FeatureVector): Record<string, number | null> =>
+  Object.fromEntries(
     vector.names.map((name, n) => [name, Number.isNaN(vector.values[n]!) ? null : vector.values[n]!]),
   );
-  if (ctx.json) {
-    ctx.io.out(
-      JSON.stringify(
-        { model: { name: card.name, version: card.version }, features: row, missing: vector.missing },
-        null,
-        2,
-      ),
-    );
-  } else {
-    ctx.io.out(vector.names.join(','));
-    ctx.io.out(vector.names.map((name) => row[name] ?? '').join(','));
-  }
-  return EXIT.ok;
-}

@@ -1,7 +1,7 @@
 // Step 1 of the demo fusion model (README "Models"): a synthetic cohort of phantom studies, each turned into
 // exactly the feature vector production computes (normalised clinical.json + pancreas-profile radiomics →
 // assembleFeatures with the demo card's features). Writes models/demo/cohort.csv and models/demo/features.json.
-// Run: npx tsx scripts/demo-model/make-cohort.ts && /usr/bin/python3 scripts/demo-model/train.py
+// Run: npx tsx scripts/demo-model/make-cohort.ts && /usr/bin/python3 scripts/train-fusion-model.py
 import { writeFileSync } from 'node:fs';
 import { assembleFeatures } from '../../core/fusion/feature-vector';
 import { modelCardSchema, type FeatureSource } from '../../core/fusion/model-card';
@@ -81,7 +81,7 @@ const VARIANTS: PhantomVariant[][] = [
   ['necrotising', 'peripancreatic-fluid', 'pleural-effusion'],
 ];
 
-// The card is only used here for its feature list; train.py writes the real one with the model's checksum.
+// The card is only used here for its feature list; train-fusion-model.py writes the real one with the checksum.
 const card = modelCardSchema.parse({
   schemaVersion: 1,
   name: 'cohort',

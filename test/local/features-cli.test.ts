@@ -51,6 +51,46 @@ describe('sap features', () => {
     expect(printed.missing).toEqual([]);
   });
 
+  it('writes a training table for a folder of studies, one row each, and resumes where it stopped', async () => {
+    const cohort = path.join(root, 'cohort');
+    const masks = path.join(root, 'masks');
+    for (const [studyId, seed] of [
+      ['s1', 41],
+      ['s2', 42],
+    ] as const) {
+      const p = generatePhantom({ dims: [256, 256, 48], seed });
+      await writeStudy(path.join(cohort, studyId), phantomStudyFiles(p, 'nifti'));
+      await writeStudy(masks, { [`${studyId}.nii.gz`]: encodeNiftiGz(p.mask) });
+    }
+    await writeStudy(path.join(cohort, 's3'), { 'clinical.json': new TextEncoder().encode('{}') });
+    const table = path.join(root, 'table.csv');
+    const run = async () => {
+      const out: string[] = [];
+      const err: string[] = [];
+      const argv = [
+        'features',
+        cohort,
+        '--model',
+        'models/demo/model-card.json',
+        '--masks',
+        masks,
+        '--out',
+        table,
+      ];
+      const code = await main(argv, { out: (t) => out.push(t), err: (t) => err.push(t) });
+      return { code, out: out.join('\n'), err: err.join('\n') };
+    };
+    const first = await run();
+    expect(first.code).toBe(1);
+    expect(first.err).toContain('s3: rejected');
+    expect(first.out).toContain('2 studies written, 0 already');
+    const lines = readFileSync(table, 'utf8').trim().split('\n');
+    expect(lines.map((l) => l.split(',')[0])).toEqual(['studyId', 's1', 's2']);
+    const second = await run();
+    expect(second.out).toContain('0 studies written, 2 already');
+    expect(readFileSync(table, 'utf8').trim().split('\n')).toHaveLength(3);
+  });
+
   it('needs the model card and the mask', async () => {
     const code = await main(['features', path.join(root, 'study')], {
       out: () => undefined,
