@@ -1,7 +1,10 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
+import { importanceBarSvg } from '../../core/charts';
+import { loadFusionModel } from '../../core/fusion/load-model';
 import { modelCardSchema } from '../../core/fusion/model-card';
+import { featureImportance } from '../../core/xgboost';
 import { parseCsv, readCohort } from '../evaluate/cohort';
 import { evaluateCohort } from '../evaluate/evaluate';
 import { evaluationCharts, evaluationHtml } from '../evaluate/report';
@@ -30,23 +33,32 @@ export async function evaluateCommand(args: string[], ctx: CommandContext): Prom
   let model: { cardJson: unknown; bytes: Uint8Array } | undefined;
   let modelName: string | undefined;
   let cutoff: number | undefined;
+  let importance: string | undefined;
   if (values.model) {
     const cardJson = JSON.parse(await readFile(values.model, 'utf8')) as unknown;
     const card = modelCardSchema.parse(cardJson);
     model = { cardJson, bytes: await readFile(path.join(path.dirname(values.model), card.file)) };
     modelName = `${card.name} ${card.version}`;
     cutoff = card.riskThresholds.high;
+    importance = importanceBarSvg({
+      title: `What the model relies on: ${modelName}`,
+      importanceType: 'total_gain',
+      values: featureImportance(loadFusionModel(cardJson, model.bytes).model, 'total_gain'),
+      labels: Object.fromEntries(card.features.map((f) => [f.name, f.label ?? f.name])),
+      footnote: card.syntheticDemo ? 'Synthetic demo model, not for clinical use.' : undefined,
+    });
   }
   const rows = parseCsv(await readFile(file, 'utf8'));
   const cohort = readCohort(rows, { outcome: values.outcome ?? 'sap', model });
   if (!modelName && cohort.systems.model) modelName = 'model';
   const evaluation = evaluateCohort(cohort, modelName, cutoff);
-  const charts = evaluationCharts(evaluation);
+  const charts = { ...evaluationCharts(evaluation), importance };
   const out = values.out ?? 'evaluation';
   await mkdir(out, { recursive: true });
   await writeFile(path.join(out, 'roc.svg'), charts.roc);
   if (charts.calibration) await writeFile(path.join(out, 'calibration.svg'), charts.calibration);
   if (charts.decisionCurve) await writeFile(path.join(out, 'decision-curve.svg'), charts.decisionCurve);
+  if (charts.importance) await writeFile(path.join(out, 'importance.svg'), charts.importance);
   await writeFile(path.join(out, 'report.html'), evaluationHtml(evaluation, charts));
   await writeFile(path.join(out, 'evaluation.json'), JSON.stringify(evaluation, null, 2));
   if (ctx.json) ctx.io.out(JSON.stringify(evaluation, null, 2));

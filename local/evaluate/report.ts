@@ -9,6 +9,8 @@ export interface EvaluationCharts {
   roc: string;
   calibration?: string;
   decisionCurve?: string;
+  /** The model's global importance (total gain), when the model file was given. */
+  importance?: string;
 }
 
 export function evaluationCharts(evaluation: Evaluation): EvaluationCharts {
@@ -88,6 +90,7 @@ ${cal ? `<h2>Calibration</h2><p>Brier score ${num(cal.brier)}; calibration inter
 <figure>${charts.roc}</figure>
 ${charts.calibration ? `<figure>${charts.calibration}</figure>` : ''}
 ${charts.decisionCurve ? `<figure>${charts.decisionCurve}</figure>` : ''}
+${charts.importance ? `<figure>${charts.importance}</figure>` : ''}
 </body></html>
 `;
 }

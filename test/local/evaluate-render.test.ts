@@ -12,7 +12,7 @@ const dir = mkdtempSync(join(tmpdir(), 'sap-evaluate-render-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe.skipIf(!CHROMIUM)('evaluation report in headless Chromium', () => {
-  it('renders the tables and the three charts offline', async () => {
+  it('renders the tables and the four charts offline', async () => {
     const out = join(dir, 'report');
     const argv = [
       'evaluate',
@@ -55,7 +55,7 @@ describe.skipIf(!CHROMIUM)('evaluation report in headless Chromium', () => {
       ],
       { encoding: 'utf8', timeout: 60_000 },
     );
-    expect(dom.match(/<svg /g)).toHaveLength(3);
+    expect(dom.match(/<svg /g)).toHaveLength(4);
     expect(dom).toContain('sap-fusion-demo demo-1');
   });
 });
