@@ -33,8 +33,6 @@ const common = {
   /** True for the bundled demo models: every result they produce says so. */
   synthetic: z.boolean(),
   intendedUse: z.string().min(1),
-  /** Voxel size in mm along i, j, k that the network was trained on; volumes are resampled to it. */
-  spacingMm: vec3,
   intensity: intensitySchema,
   /** Free text: how it was trained, on what data, its measured quality. */
   description: z.string().optional(),
@@ -44,6 +42,8 @@ export const unetCardSchema = z
   .object({
     ...common,
     kind: z.literal('unet'),
+    /** Voxel size in mm along i, j, k that the network was trained on; volumes are resampled to it. */
+    spacingMm: vec3,
     input: z.object({ name: z.string().min(1) }).strict(),
     /** Sliding window: patch size along i, j, k and the fraction by which neighbouring patches overlap. */
     patch: z.object({ size: size3, overlap: z.number().min(0).max(0.9) }).strict(),
@@ -74,7 +74,10 @@ export const resnetCardSchema = z
         size: size3,
       })
       .strict(),
-    /** Margin in mm added around the mask's bounding box before resizing. */
+    /**
+     * Margin in mm added on each side of the mask's bounding box (on the volume's own grid, clamped to
+     * it); the crop is then resized to input.size and windowed.
+     */
     cropMarginMm: z.number().min(0),
     outputs: z
       .object({
