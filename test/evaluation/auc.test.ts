@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { aucWithCi, delongPaired, midranks } from '../../core/evaluation';
 import type { ScoreName } from './fixtures';
 import { cohort, expected } from './fixtures';
+import { ASAH_POOR_OUTCOME, ASAH_S100B, ASAH_WFNS } from '../fixtures/evaluation/asah';
 
 const NAMES: ScoreName[] = ['bisap', 'crp', 'prob'];
 
@@ -86,6 +87,26 @@ describe('published example', () => {
     const got = aucWithCi(scores, labels);
     expect([got.nNegative, got.nPositive]).toEqual([58, 51]);
     expect(got.auc).toBeCloseTo(0.893, 3);
+  });
+});
+
+describe("pROC's documented DeLong example (aSAH)", () => {
+  // pROC's manual and Robin et al. 2011 print, for roc(aSAH$outcome, aSAH$s100b): "Area under the curve:
+  // 0.7314" and "95% CI: 0.6301-0.8326 (DeLong)"; for roc.test(roc(outcome, s100b), roc(outcome, wfns)):
+  // "Z = -2.209, p-value = 0.02718". pROC prints four significant figures, so the check is to that.
+  it('S100β: AUC 0.7314, 95 % CI 0.6301–0.8326', () => {
+    const got = aucWithCi(ASAH_S100B, ASAH_POOR_OUTCOME);
+    expect([got.nPositive, got.nNegative]).toEqual([41, 72]);
+    expect(got.auc).toBeCloseTo(0.7314, 4);
+    expect(got.ci[0]).toBeCloseTo(0.6301, 4);
+    expect(got.ci[1]).toBeCloseTo(0.8326, 4);
+  });
+
+  it('S100β against the tied WFNS grade: Z −2.209, p 0.02718', () => {
+    const got = delongPaired(ASAH_S100B, ASAH_WFNS, ASAH_POOR_OUTCOME);
+    expect(got.aucB).toBeCloseTo(0.8237, 4);
+    expect(got.z).toBeCloseTo(-2.209, 3);
+    expect(got.p).toBeCloseTo(0.02718, 5);
   });
 });
 
