@@ -74,4 +74,10 @@ export const COMMANDS: readonly CommandInfo[] = [
     does: 'AUC with DeLong CIs, calibration and decision curves against the classic scores',
     run: async (args, ctx) => (await import('./evaluate-command')).evaluateCommand(args, ctx),
   },
+  {
+    name: 'cost',
+    usage: 'sap cost [--studies-per-day N] [--region R] [--instance T] [--always-on] [--table]',
+    does: 'monthly and per-study cost of a region, scale-to-zero against always-on',
+    run: async (args, ctx) => (await import('./cost-command')).costCommand(args, ctx),
+  },
 ];
