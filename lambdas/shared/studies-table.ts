@@ -3,10 +3,12 @@ import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } fr
 import type { StudyFailure } from '../../core/pipeline/failure';
 import { FUNCTION_ENV } from '../../core/pipeline/function-env';
 import type { StudyRun } from '../../core/pipeline/run';
+import { transitionMetrics, type Before } from '../../core/pipeline/transition-metrics';
 import { statusesBefore, type StudyStatus } from '../../core/study/status';
 import { STUDIES_TABLE } from '../../core/study/table-layout';
 import { dynamo } from './aws-clients';
 import { requiredEnv } from './env';
+import { publishPoints } from './metrics';
 
 /** Prefix of the items that park a task token until the inference endpoint answers. */
 const TOKEN_KEY_PREFIX = 'inference#';
@@ -104,21 +106,25 @@ export async function moveStatus(
     sets.push(`#${name} = :${name}`);
     values[`:${name}`] = value;
   }
-  return conditional(
-    dynamo.send(
-      new UpdateCommand({
-        TableName: table(),
-        Key: { studyId: run.studyId },
-        UpdateExpression: `SET ${sets.join(', ')}`,
-        ConditionExpression: `manifestVersion = :version AND #status IN (${allowed.map((_, i) => `:from${i}`).join(', ')})`,
-        ExpressionAttributeNames: {
-          '#status': 'status',
-          ...Object.fromEntries(Object.keys(extra).map((name) => [`#${name}`, name])),
-        },
-        ExpressionAttributeValues: values,
-      }),
-    ),
+  const update = dynamo.send(
+    new UpdateCommand({
+      TableName: table(),
+      Key: { studyId: run.studyId },
+      UpdateExpression: `SET ${sets.join(', ')}`,
+      ConditionExpression: `manifestVersion = :version AND #status IN (${allowed.map((_, i) => `:from${i}`).join(', ')})`,
+      ExpressionAttributeNames: {
+        '#status': 'status',
+        ...Object.fromEntries(Object.keys(extra).map((name) => [`#${name}`, name])),
+      },
+      ExpressionAttributeValues: values,
+      // The old status and stage times give the time spent in the status left (stage metrics).
+      ReturnValues: 'ALL_OLD',
+    }),
   );
+  if (!(await conditional(update))) return false;
+  const before = (await update)?.Attributes as Before | undefined;
+  if (before) publishPoints(transitionMetrics(before, status, new Date(values[':now'] as string), extra));
+  return true;
 }
 
 export async function getStudy(studyId: string): Promise<StudyItem | undefined> {

@@ -1,9 +1,8 @@
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { METRICS_NAMESPACE, OLDEST_IN_PROGRESS_METRIC } from '../../core/pipeline/metric-names';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { OLDEST_IN_PROGRESS_METRIC } from '../../core/pipeline/metric-names';
 import { IN_PROGRESS_STATUSES, oldestProgressAgeSeconds } from '../../core/study/progress-age';
+import { metrics } from '../shared/metrics';
 import { oldestInStatus } from '../shared/studies-table';
-
-const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: 'sap-pipeline' });
 
 /** Runs every few minutes: publishes how long the most stuck in-progress study has gone without progress. */
 export async function handler(): Promise<{ oldestSeconds: number }> {

@@ -6,7 +6,16 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
-import { METRICS_NAMESPACE, OLDEST_IN_PROGRESS_METRIC } from '../../core/pipeline/metric-names';
+import {
+  COMPLETED_METRIC,
+  METRICS_NAMESPACE,
+  METRICS_SERVICE,
+  OLDEST_IN_PROGRESS_METRIC,
+  PROBABILITY_METRIC,
+  STAGE_DURATION_METRIC,
+  STAGE_FAILURE_METRIC,
+  STUDY_DURATION_METRIC,
+} from '../../core/pipeline/metric-names';
 import { FUNCTION_ENV } from '../../core/pipeline/function-env';
 import { PIPELINE_STEPS } from '../../core/pipeline/steps';
 import type { PipelineOptions } from '../config';
@@ -57,7 +66,7 @@ export class Monitoring extends Construct {
     const oldestInProgress = new cloudwatch.Metric({
       namespace: METRICS_NAMESPACE,
       metricName: OLDEST_IN_PROGRESS_METRIC,
-      dimensionsMap: { service: 'sap-pipeline' },
+      dimensionsMap: { service: METRICS_SERVICE },
       statistic: 'Maximum',
       period: WATCHDOG_RATE,
     });
@@ -109,6 +118,17 @@ export class Monitoring extends Construct {
       STUCK_AFTER_SECONDS,
       `A study has not progressed for ${STUCK_AFTER_SECONDS / 60} minutes.`,
     );
+
+    const pipelineMetric = (metricName: string, statistic: string, extra: Record<string, string> = {}) =>
+      new cloudwatch.Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName,
+        dimensionsMap: { service: METRICS_SERVICE, ...extra },
+        statistic,
+        period: Duration.minutes(5),
+        label: Object.values(extra).join(' ') || undefined,
+      });
+    const stages = ['Queued', ...PIPELINE_STEPS.map((s) => s.name)];
 
     new cloudwatch.Dashboard(this, 'Dashboard', {
       dashboardName: `${props.workflow.stateMachine.stack.stackName}-pipeline`,
@@ -167,6 +187,33 @@ export class Monitoring extends Construct {
             title: 'Results API',
             left: [api.api.metricCount(), api.api.metricClientError(), api.api.metricServerError()],
             right: [api.api.metricLatency({ statistic: 'p90' })],
+          }),
+        ],
+        [
+          new cloudwatch.GraphWidget({
+            title: 'Time in each stage (s, p90), upload to result (s, p50 and p95)',
+            left: stages.map((stage) => pipelineMetric(STAGE_DURATION_METRIC, 'p90', { stage })),
+            right: [
+              pipelineMetric(STUDY_DURATION_METRIC, 'p50').with({ label: 'study p50' }),
+              pipelineMetric(STUDY_DURATION_METRIC, 'p95').with({ label: 'study p95' }),
+            ],
+          }),
+          new cloudwatch.GraphWidget({
+            title: 'Failed studies by stage and code, completed studies',
+            // Failure codes are open-ended: a search finds every code that occurred.
+            left: [
+              new cloudwatch.MathExpression({
+                expression: `SEARCH('{${METRICS_NAMESPACE},code,service,stage} MetricName="${STAGE_FAILURE_METRIC}"', 'Sum', 300)`,
+                label: 'failures',
+                period: Duration.minutes(5),
+              }),
+            ],
+            right: [pipelineMetric(COMPLETED_METRIC, 'Sum').with({ label: 'completed' })],
+          }),
+          new cloudwatch.GraphWidget({
+            title: 'Probability of SAP of completed studies (p10, p50, p90)',
+            left: ['p10', 'p50', 'p90'].map((p) => pipelineMetric(PROBABILITY_METRIC, p).with({ label: p })),
+            leftYAxis: { min: 0, max: 1 },
           }),
         ],
       ],

@@ -296,6 +296,37 @@ describe('the workflow', () => {
     );
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
   });
+
+  it('the dashboard shows stage durations, failures by code and the score distribution the functions publish', () => {
+    const [[, dashboard]] = ofType('AWS::CloudWatch::Dashboard') as [
+      [string, { Properties: { DashboardBody: { 'Fn::Join': [string, unknown[]] } } }],
+    ];
+    // The body is JSON with resource references spliced in: put a placeholder in their place to read it.
+    const body = JSON.parse(
+      dashboard.Properties.DashboardBody['Fn::Join'][1]
+        .map((part) => (typeof part === 'string' ? part : 'REF'))
+        .join(''),
+    ) as { widgets: { properties: { metrics?: unknown[][] } }[] };
+    const series = body.widgets.flatMap((w) => w.properties.metrics ?? []).map((m) => JSON.stringify(m));
+    for (const stage of ['Queued', ...PIPELINE_STEPS.map((s) => s.name)])
+      expect(series).toContainEqual(
+        expect.stringContaining(`"StageDurationSeconds","service","sap-pipeline","stage","${stage}"`),
+      );
+    expect(series).toContainEqual(expect.stringContaining('MetricName=\\"StageFailures\\"'));
+    for (const p of ['p10', 'p50', 'p90'])
+      expect(series).toContainEqual(expect.stringMatching(new RegExp(`SapProbability.*"stat":"${p}"`)));
+  });
+});
+
+describe('model versions from context', () => {
+  it('each model version is an immutable prefix the endpoint and Fuse read, and only that prefix', () => {
+    const { stacks } = synthApp({ unetVersion: '7', resnetVersion: '3', xgboostVersion: '2025-11' });
+    const json = JSON.stringify(Template.fromStack(stacks[0]!).toJSON());
+    expect(json).toContain('models/unet/7/');
+    expect(json).toContain('models/resnet/3/');
+    expect(json).toContain('models/xgboost/2025-11/');
+    expect(json).not.toContain('models/unet/1/');
+  });
 });
 
 describe('options from context', () => {
