@@ -116,7 +116,7 @@ const usd = (v: number) => (v >= 100 ? `$${v.toFixed(0)}` : v >= 1 ? `$${v.toFix
 
 function describe(e: CostEstimate, perDay: number, prices: PriceTable, instance: string): string {
   const lines = [
-    `${perDay} studies/day in ${prices.region} on ${instance} (prices of ${prices.asOf})`,
+    `${perDay} studies/day in ${prices.region} on ${instance} (${prices.asOf})`,
     `  monthly ${usd(e.monthlyTotal)}, per study ${usd(e.perStudy)}, GPU ${e.gpuHoursPerMonth.toFixed(0)} instance-hours/month`,
     ...Object.entries(e.monthly).map(([line, v]) => `    ${line.padEnd(14)}${usd(v)}`),
   ];
@@ -141,6 +141,6 @@ function costTable(
         `| ${r.studiesPerDay} | ${usd(r.scaleToZero.monthlyTotal)} | ${usd(r.scaleToZero.perStudy)} | ${r.scaleToZero.coldStarts!.perDay.toFixed(1)} | ${usd(r.alwaysOn.monthlyTotal)} | ${usd(r.alwaysOn.perStudy)} |`,
     ),
     '',
-    `${prices.region}, ${instance}, list prices of ${prices.asOf}; a cold start makes the first study after an idle spell wait ~${SCALE_TO_ZERO.coldStartSeconds / 60} min. \`sap cost --table\` printed this.`,
+    `${prices.region}, ${instance}, ${prices.asOf}; a cold start makes the first study after an idle spell wait ~${SCALE_TO_ZERO.coldStartSeconds / 60} min. \`sap cost --table\` printed this.`,
   ].join('\n');
 }
