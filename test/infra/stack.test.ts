@@ -298,7 +298,7 @@ describe('the workflow', () => {
   });
 
   it('the dashboard shows stage durations, failures by code and the score distribution the functions publish', () => {
-    const [[, dashboard]] = ofType('AWS::CloudWatch::Dashboard') as [
+    const [[, dashboard]] = ofType('AWS::CloudWatch::Dashboard') as unknown as [
       [string, { Properties: { DashboardBody: { 'Fn::Join': [string, unknown[]] } } }],
     ];
     // The body is JSON with resource references spliced in: put a placeholder in their place to read it.
