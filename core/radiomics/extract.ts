@@ -2,9 +2,7 @@ import type { Mask } from '../imaging/mask';
 import type { Vec3, Volume } from '../imaging/volume';
 import { StepError } from '../pipeline/step-error';
 import { glcmFeatures } from './features/glcm';
-import { gldzmFeatures } from './features/gldzm';
 import { glrlmFeatures } from './features/glrlm';
-import { glszmFeatures } from './features/glszm';
 import { intensityHistogramFeatures } from './features/histogram';
 import { intensityVolumeFeatures } from './features/intensity-volume';
 import { localIntensityFeatures, PEAK_RADIUS_MM } from './features/local-intensity';
@@ -12,7 +10,9 @@ import { morphologyFeatures } from './features/morphology';
 import { ngldmFeatures } from './features/ngldm';
 import { ngtdmFeatures } from './features/ngtdm';
 import { intensityStatistics } from './features/statistics';
+import { sizeAndDistanceZoneFeatures } from './features/zone-families';
 import { checkMask, MIN_ROI_VOXELS } from './mask-checks';
+import { pyradiomicsFeatures } from './pyradiomics-features';
 import {
   discretiseFixedBinNumber,
   discretiseFixedBinSize,
@@ -27,7 +27,7 @@ import type { DiscretisedRoi, Features, RoiImage } from './types';
 export const ENGINE_VERSION = '0.1.0';
 
 export interface RadiomicsResult {
-  /** IBSI benchmark tag → value (e.g. `morph_volume`, `cm_joint_max_3D_avg`). */
+  /** IBSI benchmark tag → value (e.g. `morph_volume`, `cm_joint_max_3D_avg`), or PyRadiomics name → value. */
   features: Features;
   /** Tags whose value is undefined for this ROI (e.g. a texture with one grey level); left out of `features`. */
   undefinedFeatures: string[];
@@ -43,17 +43,31 @@ export interface RadiomicsResult {
   timingsMs: Record<string, number>;
 }
 
+/** Instrumentation: the memory benchmark measures each step between these calls. */
+export interface ExtractionHooks {
+  /** Called before and after processing, discretisation and each feature family (the `timingsMs` keys). */
+  onStep?(step: string, phase: 'start' | 'end'): void;
+}
+
 /**
- * IBSI-1 radiomics of one region: image processing per `settings` (interpolation, re-segmentation,
- * discretisation), then every feature family. The mask must be on the image's grid.
+ * Radiomics of one region: image processing per `settings` (interpolation, re-segmentation, discretisation),
+ * then every IBSI-1 feature family, or PyRadiomics' 107 default features with `convention: 'pyradiomics'`.
+ * The mask must be on the image's grid.
  */
-export function extractRadiomics(image: Volume, mask: Mask, settings: RadiomicsSettings): RadiomicsResult {
+export function extractRadiomics(
+  image: Volume,
+  mask: Mask,
+  settings: RadiomicsSettings,
+  hooks: ExtractionHooks = {},
+): RadiomicsResult {
   checkMask(image, mask);
   const timingsMs: Record<string, number> = {};
   const timed = <T>(name: string, run: () => T): T => {
+    hooks.onStep?.(name, 'start');
     const start = performance.now();
     const result = run();
     timingsMs[name] = performance.now() - start;
+    hooks.onStep?.(name, 'end');
     return result;
   };
 
@@ -66,25 +80,10 @@ export function extractRadiomics(image: Volume, mask: Mask, settings: RadiomicsS
     );
   }
   const levels = timed('discretisation', () => discretise(roi, settings));
-  const dims = settings.dimensionality;
-  const range = settings.resegmentation.range;
-  const all: Features = {
-    ...timed('morphology', () =>
-      morphologyFeatures(roi, { autocorrelationMaxVoxels: settings.autocorrelationMaxVoxels }),
-    ),
-    ...timed('localIntensity', () => localIntensityFeatures(roi)),
-    ...timed('statistics', () => intensityStatistics(roi)),
-    ...timed('histogram', () => intensityHistogramFeatures(levels)),
-    ...timed('intensityVolume', () =>
-      intensityVolumeFeatures(roi, { discretisation: settings.ivhDiscretisation, range }),
-    ),
-    ...timed('glcm', () => glcmFeatures(levels, dims)),
-    ...timed('glrlm', () => glrlmFeatures(levels, dims)),
-    ...timed('glszm', () => glszmFeatures(levels, dims)),
-    ...timed('gldzm', () => gldzmFeatures(levels, roi.morphologicalMask, dims)),
-    ...timed('ngtdm', () => ngtdmFeatures(levels, dims)),
-    ...timed('ngldm', () => ngldmFeatures(levels, dims)),
-  };
+  const all =
+    settings.convention === 'pyradiomics'
+      ? pyradiomicsFeatures(roi, levels, timed)
+      : ibsiFeatures(roi, levels, settings, timed);
   const features: Features = {};
   const undefinedFeatures: string[] = [];
   for (const [tag, value] of Object.entries(all)) {
@@ -107,6 +106,33 @@ export function extractRadiomics(image: Volume, mask: Mask, settings: RadiomicsS
   };
 }
 
+/** Every IBSI-1 family, keyed by benchmark tag. */
+function ibsiFeatures(
+  roi: RoiImage,
+  levels: DiscretisedRoi,
+  settings: RadiomicsSettings,
+  timed: <T>(family: string, run: () => T) => T,
+): Features {
+  const dims = settings.dimensionality;
+  const range = settings.resegmentation.range;
+  return {
+    ...timed('morphology', () =>
+      morphologyFeatures(roi, { autocorrelationMaxVoxels: settings.autocorrelationMaxVoxels }),
+    ),
+    ...timed('localIntensity', () => localIntensityFeatures(roi)),
+    ...timed('statistics', () => intensityStatistics(roi)),
+    ...timed('histogram', () => intensityHistogramFeatures(levels)),
+    ...timed('intensityVolume', () =>
+      intensityVolumeFeatures(roi, { discretisation: settings.ivhDiscretisation, range }),
+    ),
+    ...timed('glcm', () => glcmFeatures(levels, dims)),
+    ...timed('glrlm', () => glrlmFeatures(levels, dims)),
+    ...timed('glszm+gldzm', () => sizeAndDistanceZoneFeatures(levels, roi.morphologicalMask, dims)),
+    ...timed('ngtdm', () => ngtdmFeatures(levels, dims)),
+    ...timed('ngldm', () => ngldmFeatures(levels, dims)),
+  };
+}
+
 function processingOptions(settings: RadiomicsSettings, imageSpacing: Vec3): ProcessingOptions {
   const { resampling, resegmentation } = settings;
   const target = resampling?.spacingMm;
@@ -124,7 +150,8 @@ function processingOptions(settings: RadiomicsSettings, imageSpacing: Vec3): Pro
       range: resegmentation.range ? { lower: resegmentation.range[0], upper: resegmentation.range[1] } : null,
       outlierFilter: resegmentation.outliers3Sigma,
     },
-    marginMm: PEAK_RADIUS_MM,
+    // Local intensity features read up to the peak radius beyond the ROI; PyRadiomics has none of them.
+    marginMm: settings.convention === 'pyradiomics' ? 0 : PEAK_RADIUS_MM,
   };
 }
 

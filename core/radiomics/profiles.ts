@@ -2,8 +2,8 @@ import { radiomicsSettingsSchema, type RadiomicsSettings, type RadiomicsSettings
 
 /**
  * Named settings. `pancreas` is the pipeline's default; `ibsi-config-a` … `-e` are the five IBSI-1 CT
- * phantom configurations (IBSI-1 docs/05_Reference_data_sets.rst), used by the compliance report. A
- * `pyradiomics` profile (its names and conventions) is not here yet: see issue #4.
+ * phantom configurations (IBSI-1 docs/05_Reference_data_sets.rst), used by the compliance report;
+ * `pyradiomics` reproduces PyRadiomics' default extraction (names, settings and conventions).
  */
 /**
  * Exact Moran's I and Geary's C for the CT phantom's regions in configurations B–E (27,359–45,981 voxels,
@@ -32,6 +32,17 @@ const PROFILES: Record<string, RadiomicsSettingsInput> = {
     },
     resegmentation: { range: [-50, 250], outliers3Sigma: false },
     discretisation: { method: 'FBS', width: 10, anchor: 'ibsi' },
+    dimensionality: ['3D'],
+  },
+  /**
+   * PyRadiomics (v3) defaults, for models trained on its features: no resampling, no re-segmentation, no
+   * rounding, fixed bin width 25 with edges at multiples of 25, 3D texture; its 107 default features under
+   * its names (pyradiomics-names.ts).
+   */
+  pyradiomics: {
+    profile: 'pyradiomics',
+    convention: 'pyradiomics',
+    discretisation: { method: 'FBS', width: 25, anchor: 'pyradiomics' },
     dimensionality: ['3D'],
   },
   // IBSI configurations: interpolation linear, rounded to integers, mask partial-volume threshold 0.5

@@ -17,11 +17,17 @@ export interface RoiImage {
   intensityMask: Uint8Array;
 }
 
+/**
+ * Grey levels 0 … levelCount. Discretisation stores them as Uint16Array (a quarter of the float64 box) unless
+ * more than 65,535 levels need Int32Array.
+ */
+export type GreyLevels = Uint16Array | Int32Array;
+
 /** Grey levels after discretisation: 1 … levelCount inside the intensity mask, 0 outside it. */
 export interface DiscretisedRoi {
   dims: Vec3;
   spacing: Vec3;
-  levels: Int32Array;
+  levels: GreyLevels;
   /** Ng: the number of grey levels; the texture matrices have this many rows. */
   levelCount: number;
 }

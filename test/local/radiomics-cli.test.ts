@@ -49,6 +49,22 @@ describe('sap radiomics', () => {
     expect(parsed.features.stat_mean).toBeGreaterThan(0);
   });
 
+  it("prints PyRadiomics' 107 features under its names with --profile pyradiomics", async () => {
+    const result = await sap(
+      'radiomics',
+      ...['--image', path.join(root, 'ct.nii.gz'), '--mask', path.join(root, 'mask.nii.gz')],
+      ...['--profile', 'pyradiomics', '--json'],
+    );
+    expect(result.code).toBe(0);
+    const parsed = JSON.parse(result.out) as {
+      features: Record<string, number>;
+      undefinedFeatures: string[];
+    };
+    expect(Object.keys(parsed.features)).toHaveLength(107);
+    expect(parsed.undefinedFeatures).toEqual([]);
+    expect(parsed.features.original_glcm_MCC).toBeGreaterThan(0);
+  });
+
   it('takes a settings file', async () => {
     const result = await sap(
       'radiomics',

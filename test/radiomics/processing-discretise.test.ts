@@ -18,6 +18,14 @@ function roiOf(values: number[], mask?: number[]): RoiImage {
 }
 
 describe('discretisation (IBSI-1 section 2.7)', () => {
+  it('stores levels in 16 bits, in 32 bits only beyond 65,535 levels', () => {
+    expect(discretiseFixedBinSize(roiOf([0, 1000]), 1).levels).toBeInstanceOf(Uint16Array);
+    expect(discretiseFixedBinNumber(roiOf([0, 1000]), 32).levels).toBeInstanceOf(Uint16Array);
+    const wide = discretiseFixedBinSize(roiOf([0, 70000]), 1);
+    expect(wide.levels).toBeInstanceOf(Int32Array);
+    expect(Array.from(wide.levels)).toEqual([1, 70001]);
+  });
+
   it('FBN: bins between min and max, a value on an edge goes up, the max is bin Ng', () => {
     const d = discretiseFixedBinNumber(roiOf([0, 1.99, 2, 5, 9.99, 10]), 5);
     expect(Array.from(d.levels)).toEqual([1, 1, 2, 3, 5, 5]);

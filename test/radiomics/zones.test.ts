@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Vec3 } from '../../core/imaging/volume';
 import { gldzmFeatures, gldzmMatrices } from '../../core/radiomics/features/gldzm';
 import { glszmFeatures, glszmMatrices } from '../../core/radiomics/features/glszm';
+import { sizeAndDistanceZoneFeatures } from '../../core/radiomics/features/zone-families';
 import { edgeDistanceMap, labelZones } from '../../core/radiomics/features/zones';
 import { padGrid, paddedIndex } from '../../core/radiomics/features/zones-grid';
 import type { CountMatrix } from '../../core/radiomics/features/zones-matrix';
@@ -128,5 +129,12 @@ describe('IBSI-1 digital phantom', () => {
     const features = gldzmFeatures(roi, morphologicalMask, all);
     expect(Object.keys(features)).toHaveLength(48);
     checkFamily('GLDZM', features, 48);
+  });
+
+  it('one shared zone labelling gives the same GLSZM and GLDZM features as two', () => {
+    expect(sizeAndDistanceZoneFeatures(roi, morphologicalMask, all)).toEqual({
+      ...glszmFeatures(roi, all),
+      ...gldzmFeatures(roi, morphologicalMask, all),
+    });
   });
 });

@@ -1,7 +1,7 @@
 import type { DiscretisedRoi, Dimensionality, Features } from '../types';
 import { glszmZoneColumnMatrices } from './glszm';
 import { edgeDistanceMap, labelZones } from './zones';
-import { padGrid, paddedLevels } from './zones-grid';
+import { paddedLevels } from './zones-grid';
 import type { CountMatrix } from './zones-matrix';
 import { aggregate, countMatrixFeatures, mergeCountMatrices } from './zones-matrix';
 
@@ -37,17 +37,31 @@ export function gldzmMatrices(
   morphologicalMask: Uint8Array,
   planar: boolean,
 ): CountMatrix[] {
-  const { levels, dims } = roi;
-  if (morphologicalMask.length !== levels.length) {
-    throw new Error(`gldzm: morphological mask has ${morphologicalMask.length} voxels, ROI ${levels.length}`);
+  return sizeAndDistanceZoneMatrices(roi, morphologicalMask, planar).gldzm;
+}
+
+/**
+ * The GLSZM and the GLDZM share their zones: one labelling gives both, each zone counted by its size in the
+ * one and by its smallest edge distance in the other.
+ */
+export function sizeAndDistanceZoneMatrices(
+  roi: DiscretisedRoi,
+  morphologicalMask: Uint8Array,
+  planar: boolean,
+): { glszm: CountMatrix[]; gldzm: CountMatrix[] } {
+  if (morphologicalMask.length !== roi.levels.length) {
+    throw new Error(
+      `gldzm: morphological mask has ${morphologicalMask.length} voxels, ROI ${roi.levels.length}`,
+    );
   }
   const grid = paddedLevels(roi, 1);
-  const mask = new Uint8Array(levels.length);
-  for (let n = 0; n < levels.length; n++) mask[n] = morphologicalMask[n] !== 0 || levels[n] !== 0 ? 1 : 0;
-  const distance = edgeDistanceMap(padGrid(mask, dims, 1), planar);
-  const zones = labelZones(grid, planar, distance);
-  const zoneDistance = zones.minDistance as Int32Array;
-  return glszmZoneColumnMatrices(grid, zones, roi.levelCount, planar, (z) => zoneDistance[z] as number);
+  const zones = labelZones(grid, planar, edgeDistanceMap(grid, planar, morphologicalMask));
+  const { size } = zones;
+  const minDistance = zones.minDistance as Int32Array;
+  return {
+    glszm: glszmZoneColumnMatrices(grid, zones, roi.levelCount, planar, (z) => size[z] as number),
+    gldzm: glszmZoneColumnMatrices(grid, zones, roi.levelCount, planar, (z) => minDistance[z] as number),
+  };
 }
 
 /**

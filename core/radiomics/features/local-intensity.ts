@@ -40,51 +40,49 @@ export function localIntensityFeatures(roi: RoiImage): Features {
     const dst = row * (nx + 1);
     for (let i = 0; i < nx; i++) prefix[dst + i + 1] = acc += intensity[src + i]!;
   }
-  // Sums and counts of the sphere around every masked voxel, accumulated run by run over each row's masked
-  // span: tight loops with no per-voxel bookkeeping.
-  const first = new Int32Array(ny * nz).fill(-1);
-  const last = new Int32Array(ny * nz);
-  for (let row = 0; row < ny * nz; row++) {
-    for (let i = 0; i < nx; i++) {
-      if (!intensityMask[row * nx + i]) continue;
-      if (first[row] === -1) first[row] = i;
-      last[row] = i;
-    }
-  }
-  const sums = new Float64Array(nx * ny * nz);
-  const counts = new Uint32Array(nx * ny * nz);
+  // Sums and counts of the sphere around each row's masked voxels, accumulated run by run over the row's
+  // masked span (tight loops, no per-voxel bookkeeping) in row-sized buffers: memory follows a row, not the box.
+  let max = -Infinity;
+  for (let p = 0; p < intensityMask.length; p++)
+    if (intensityMask[p] && intensity[p]! > max) max = intensity[p]!;
+  const sums = new Float64Array(nx);
+  const counts = new Uint32Array(nx);
+  let local = -Infinity;
+  let global = -Infinity;
   for (let k = 0; k < nz; k++) {
     for (let j = 0; j < ny; j++) {
       const row = j + ny * k;
-      if (first[row] === -1) continue;
-      const [i0, i1] = [first[row]!, last[row]!];
+      const dst = row * nx;
+      let i0 = -1;
+      let i1 = -1;
+      for (let i = 0; i < nx; i++) {
+        if (!intensityMask[dst + i]) continue;
+        if (i0 === -1) i0 = i;
+        i1 = i;
+      }
+      if (i0 === -1) continue;
+      sums.fill(0, i0, i1 + 1);
+      counts.fill(0, i0, i1 + 1);
       for (let q = 0; q < runs.length; q += 3) {
         const jj = j + runs[q]!;
         const kk = k + runs[q + 1]!;
         if (jj < 0 || jj >= ny || kk < 0 || kk >= nz) continue;
         const w = runs[q + 2]!;
         const src = (jj + ny * kk) * (nx + 1);
-        const dst = row * nx;
         for (let i = i0; i <= i1; i++) {
           const a = i - w < 0 ? 0 : i - w;
           const b = i + w >= nx ? nx - 1 : i + w;
-          sums[dst + i] = sums[dst + i]! + prefix[src + b + 1]! - prefix[src + a]!;
-          counts[dst + i] = counts[dst + i]! + b - a + 1;
+          sums[i] = sums[i]! + prefix[src + b + 1]! - prefix[src + a]!;
+          counts[i] = counts[i]! + b - a + 1;
         }
       }
+      for (let i = i0; i <= i1; i++) {
+        if (!intensityMask[dst + i]) continue;
+        const mean = sums[i]! / counts[i]!;
+        if (mean > global) global = mean;
+        if (intensity[dst + i] === max && mean > local) local = mean;
+      }
     }
-  }
-
-  let max = -Infinity;
-  for (let p = 0; p < intensityMask.length; p++)
-    if (intensityMask[p] && intensity[p]! > max) max = intensity[p]!;
-  let local = -Infinity;
-  let global = -Infinity;
-  for (let p = 0; p < intensityMask.length; p++) {
-    if (!intensityMask[p]) continue;
-    const mean = sums[p]! / counts[p]!;
-    if (mean > global) global = mean;
-    if (intensity[p] === max && mean > local) local = mean;
   }
   return {
     loc_peak_loc: local === -Infinity ? NaN : local,

@@ -1,6 +1,7 @@
 import type { Vec3 } from '../../imaging/volume';
 import { quickhull } from './morph-hull';
 import type { PaddedMask } from './morph-mesh';
+import { meshVertexLines, type MeshVertexLines } from './mesh-vertices';
 
 /** Convex hull, maximum diameter and axis-aligned bounding box of the ROI mesh vertices, in mm. */
 export interface HullMeasures {
@@ -14,76 +15,41 @@ export interface HullMeasures {
 }
 
 /**
- * The mesh vertices that can be convex hull vertices, in half-voxel units of the padded grid. Mesh vertices
- * are the midpoints of grid edges whose two voxels differ. A hull vertex is an end point of the vertex set
- * along every line through it, so only the vertices at the ends of their runs along all three axis-parallel
- * lines are kept (a few percent of the surface; quickhull does the rest).
+ * The mesh vertices that can be convex hull vertices, in half-voxel units of the padded grid. A hull vertex
+ * is an end point of the vertex set along every line through it, so only the vertices at the ends of their
+ * runs along all three axis-parallel lines are kept (a few percent of the surface; quickhull does the rest).
  */
-export function hullCandidates(padded: PaddedMask): Int32Array {
-  const { data, dims } = padded;
-  const [px, py, pz] = dims;
-  const [dx, dy, dz] = [2 * px, 2 * py, 2 * pz];
-  const big = 0x7fffffff;
-  const loX = new Int32Array(dy * dz).fill(big);
-  const hiX = new Int32Array(dy * dz).fill(-1);
-  const loY = new Int32Array(dx * dz).fill(big);
-  const hiY = new Int32Array(dx * dz).fill(-1);
-  const loZ = new Int32Array(dx * dy).fill(big);
-  const hiZ = new Int32Array(dx * dy).fill(-1);
-  let vertices = new Int32Array(3 * 4096);
-  let count = 0;
-  const record = (x: number, y: number, z: number) => {
-    if (3 * count === vertices.length) {
-      const grown = new Int32Array(2 * vertices.length);
-      grown.set(vertices);
-      vertices = grown;
-    }
-    vertices[3 * count] = x;
-    vertices[3 * count + 1] = y;
-    vertices[3 * count + 2] = z;
-    count++;
-    const lx = y * dz + z;
-    const ly = x * dz + z;
-    const lz = x * dy + y;
-    if (x < loX[lx]!) loX[lx] = x;
-    if (x > hiX[lx]!) hiX[lx] = x;
-    if (y < loY[ly]!) loY[ly] = y;
-    if (y > hiY[ly]!) hiY[ly] = y;
-    if (z < loZ[lz]!) loZ[lz] = z;
-    if (z > hiZ[lz]!) hiZ[lz] = z;
-  };
-  const slice = px * py;
-  for (let k = 0; k < pz; k++) {
-    for (let j = 0; j < py; j++) {
-      for (let i = 0, p = px * (j + py * k); i < px; i++, p++) {
-        const m = data[p];
-        if (i + 1 < px && data[p + 1] !== m) record(2 * i + 1, 2 * j, 2 * k);
-        if (j + 1 < py && data[p + px] !== m) record(2 * i, 2 * j + 1, 2 * k);
-        if (k + 1 < pz && data[p + slice] !== m) record(2 * i, 2 * j, 2 * k + 1);
-      }
-    }
-  }
-  let kept = 0;
-  for (let q = 0; q < count; q++) {
+export function hullCandidates(
+  padded: PaddedMask,
+  lines: MeshVertexLines = meshVertexLines(padded),
+): Int32Array {
+  const { vertices, count, dy, dz, loX, hiX, loY, hiY, loZ, hiZ } = lines;
+  const isCandidate = (q: number): boolean => {
     const x = vertices[3 * q]!;
     const y = vertices[3 * q + 1]!;
     const z = vertices[3 * q + 2]!;
-    const lx = y * dz + z;
-    const ly = x * dz + z;
-    const lz = x * dy + y;
-    if (x !== loX[lx] && x !== hiX[lx]) continue;
-    if (y !== loY[ly] && y !== hiY[ly]) continue;
-    if (z !== loZ[lz] && z !== hiZ[lz]) continue;
-    vertices[3 * kept] = x;
-    vertices[3 * kept + 1] = y;
-    vertices[3 * kept + 2] = z;
-    kept++;
+    return (
+      (x === loX[y * dz + z] || x === hiX[y * dz + z]) &&
+      (y === loY[x * dz + z] || y === hiY[x * dz + z]) &&
+      (z === loZ[x * dy + y] || z === hiZ[x * dy + y])
+    );
+  };
+  let n = 0;
+  for (let q = 0; q < count; q++) if (isCandidate(q)) n++;
+  const kept = new Int32Array(3 * n);
+  for (let q = 0, t = 0; q < count; q++) {
+    if (isCandidate(q)) kept.set(vertices.subarray(3 * q, 3 * q + 3), 3 * t++);
   }
-  return vertices.slice(0, 3 * kept);
+  return kept;
 }
 
-export function convexHullMeasures(padded: PaddedMask, spacing: Vec3): HullMeasures {
-  const pts = hullCandidates(padded);
+/** `lines` may be passed when the caller has them already (PyRadiomics' planar diameters use them too). */
+export function convexHullMeasures(
+  padded: PaddedMask,
+  spacing: Vec3,
+  lines: MeshVertexLines = meshVertexLines(padded),
+): HullMeasures {
+  const pts = hullCandidates(padded, lines);
   const n = pts.length / 3;
   const h: Vec3 = [spacing[0] / 2, spacing[1] / 2, spacing[2] / 2];
   const mm = new Float64Array(pts.length);

@@ -1,7 +1,8 @@
 import type { Features, RoiImage } from '../types';
 import { autocorrelation, DEFAULT_AUTOCORRELATION_MAX_VOXELS } from './morph-autocorrelation';
 import { convexHullMeasures } from './morph-convex';
-import { meshVolumeArea, padMask } from './morph-mesh';
+import type { MeshVertexLines } from './mesh-vertices';
+import { meshVolumeArea, padMask, type PaddedMask } from './morph-mesh';
 import { ellipsoidArea, symmetricEigenvalues3 } from './morph-pca';
 
 export interface MorphologyOptions {
@@ -12,6 +13,8 @@ export interface MorphologyOptions {
   autocorrelationMaxVoxels?: number;
   /** Skip Moran's I and Geary's C altogether (PyRadiomics' shape class has neither). */
   skipAutocorrelation?: boolean;
+  /** The padded morphological mask and its mesh vertex lines, when the caller needs them too. */
+  mesh?: { padded: PaddedMask; lines: MeshVertexLines };
 }
 
 /** The IBSI-1 morphology tags this module computes (OMBB and MVEE densities are not computed). */
@@ -108,7 +111,7 @@ export function morphologyFeatures(roi: RoiImage, options: MorphologyOptions = {
     return out;
   }
 
-  const padded = padMask(morphologicalMask, dims);
+  const padded = options.mesh?.padded ?? padMask(morphologicalMask, dims);
   const { volume: V, area: A } = meshVolumeArea(padded, spacing);
   out.morph_volume = V;
   out.morph_vol_approx = nMorph * sx * sy * sz;
@@ -123,7 +126,7 @@ export function morphologyFeatures(roi: RoiImage, options: MorphologyOptions = {
 
   out.morph_com = nInt > 0 && wSum !== 0 ? Math.hypot(mx - wx / wSum, my - wy / wSum, mz - wz / wSum) : NaN;
 
-  const hull = convexHullMeasures(padded, spacing);
+  const hull = convexHullMeasures(padded, spacing, options.mesh?.lines);
   out.morph_diam = hull.diameter;
 
   // PCA of the voxel centres: eigenvalues of the sample covariance matrix (divisor N − 1, as the IBSI

@@ -10,7 +10,8 @@ export const NGTDM_MAX_COARSENESS = 1e6;
 
 /**
  * Neighbourhood grey tone difference matrix, indexed by grey level 1 … Ng (index 0 unused): n_i voxels of grey
- * level i with at least one ROI neighbour, and s_i = Σ |i − mean grey level of the ROI neighbours|.
+ * level i with at least one ROI neighbour (or all of them, NgtdmOptions.countIsolatedVoxels), and
+ * s_i = Σ |i − mean grey level of the ROI neighbours|.
  */
 export interface NgtdmMatrix {
   levelCount: number;
@@ -23,6 +24,14 @@ export interface NeighbourhoodOptions {
   delta?: number;
 }
 
+export interface NgtdmOptions extends NeighbourhoodOptions {
+  /**
+   * Count ROI voxels without ROI neighbours in n_i (with s_i += 0), as PyRadiomics does; IBSI-1 leaves them
+   * out (default false).
+   */
+  countIsolatedVoxels?: boolean;
+}
+
 /**
  * NGTDMs with neighbours within Chebyshev distance δ inside the ROI (IBSI-1 3.10): one per slice with valid
  * neighbourhoods (in-plane neighbours only) when `planar`, otherwise one 3D matrix.
@@ -30,9 +39,10 @@ export interface NeighbourhoodOptions {
 export function ngtdmMatrices(
   roi: DiscretisedRoi,
   planar: boolean,
-  options: NeighbourhoodOptions = {},
+  options: NgtdmOptions = {},
 ): NgtdmMatrix[] {
   const delta = options.delta ?? 1;
+  const countIsolated = options.countIsolatedVoxels ?? false;
   const grid = paddedLevels(roi, delta);
   const { values, voxels } = grid;
   const offsets = chebyshevOffsets(grid, delta, planar);
@@ -50,11 +60,11 @@ export function ngtdmMatrices(
       sum += q;
       count += -q >>> 31; // q ≥ 0: 1 inside the ROI, 0 outside, without a branch
     }
-    if (count === 0) continue;
+    if (count === 0 && !countIsolated) continue;
     const grey = values[p] as number;
     const cell = (planar ? sliceOf(grid, p) * rows : 0) + grey;
     n[cell] = (n[cell] as number) + 1;
-    s[cell] = (s[cell] as number) + Math.abs(grey - sum / count);
+    if (count > 0) s[cell] = (s[cell] as number) + Math.abs(grey - sum / count);
   }
   const out: NgtdmMatrix[] = [];
   for (let k = 0; k < nSlices; k++) {
@@ -120,7 +130,7 @@ export function ngtdmMatrixFeatures(m: NgtdmMatrix): number[] {
 export function ngtdmFeatures(
   roi: DiscretisedRoi,
   dims: readonly Dimensionality[],
-  options: NeighbourhoodOptions = {},
+  options: NgtdmOptions = {},
 ): Features {
   return aggregate(dims, {
     slices: () => ngtdmMatrices(roi, true, options),

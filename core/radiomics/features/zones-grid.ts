@@ -1,5 +1,5 @@
 import type { Vec3 } from '../../imaging/volume';
-import type { DiscretisedRoi } from '../types';
+import type { DiscretisedRoi, GreyLevels } from '../types';
 
 /**
  * A box copied into a larger box with `pad` voxels of 0 on every side, so that neighbourhood loops can add a
@@ -17,13 +17,16 @@ export interface PaddedGrid {
   /** Flat strides of the padded box: 1 along i, nx along j, nx·ny along k. */
   strideJ: number;
   strideK: number;
-  /** The values over the padded box (grey levels; 0 outside the ROI and in the padding). */
-  values: Int32Array;
+  /**
+   * The values over the padded box (grey levels; 0 outside the ROI and in the padding): Uint16Array for
+   * 16-bit or 8-bit sources, Int32Array for Int32Array ones.
+   */
+  values: GreyLevels;
   /** Padded indices of the voxels with a non-zero value, in box order (i fastest). */
   voxels: Int32Array;
 }
 
-export function padGrid(source: Int32Array | Uint8Array, dims: Vec3, pad: number): PaddedGrid {
+export function padGrid(source: GreyLevels | Uint8Array, dims: Vec3, pad: number): PaddedGrid {
   const [dx, dy, dz] = dims;
   if (source.length !== dx * dy * dz) {
     throw new Error(`padGrid: ${source.length} values for a ${dx}x${dy}x${dz} box`);
@@ -33,24 +36,26 @@ export function padGrid(source: Int32Array | Uint8Array, dims: Vec3, pad: number
   const nz = dz + 2 * pad;
   const strideJ = nx;
   const strideK = nx * ny;
-  const values = new Int32Array(nx * ny * nz);
-  const all = new Int32Array(source.length);
+  const size = nx * ny * nz;
+  const values = source instanceof Int32Array ? new Int32Array(size) : new Uint16Array(size);
   let inRoi = 0;
-  for (let k = 0, n = 0; k < dz; k++) {
+  for (let n = 0; n < source.length; n++) inRoi += source[n] === 0 ? 0 : 1;
+  const voxels = new Int32Array(inRoi);
+  for (let k = 0, n = 0, v = 0; k < dz; k++) {
     for (let j = 0; j < dy; j++, n += dx) {
       const row = pad + (j + pad) * strideJ + (k + pad) * strideK;
       values.set(source.subarray(n, n + dx), row);
-      for (let p = row; p < row + dx; p++) if (values[p] !== 0) all[inRoi++] = p;
+      for (let p = row; p < row + dx; p++) if (values[p] !== 0) voxels[v++] = p;
     }
   }
-  return { dims, pad, nx, ny, nz, strideJ, strideK, values, voxels: all.slice(0, inRoi) };
+  return { dims, pad, nx, ny, nz, strideJ, strideK, values, voxels };
 }
 
 interface CachedGrid {
   grid: PaddedGrid;
   hash: number;
 }
-const gridCache = new WeakMap<Int32Array, Map<number, CachedGrid>>();
+const gridCache = new WeakMap<GreyLevels, Map<number, CachedGrid>>();
 
 /** FNV-style hash of the levels (one pass, far cheaper than padding and its garbage); checks 0 ≤ level ≤ Ng. */
 function hashLevels(roi: DiscretisedRoi): number {

@@ -25,17 +25,20 @@ export interface ZoneMap {
  * stack. With `distance` (a map over the same padded grid), also returns each zone's smallest distance.
  */
 export function labelZones(grid: PaddedGrid, planar: boolean, distance?: Int32Array): ZoneMap {
-  const { voxels } = grid;
+  const { values, voxels } = grid;
   const offsets = chebyshevOffsets(grid, 1, planar);
   const nOffsets = offsets.length;
-  // Unvisited ROI voxels hold their grey level; visited ones 0, so one load tests "same zone, not yet seen".
-  const work = grid.values.slice();
-  const labels = new Int32Array(work.length);
-  const stack = new Int32Array(voxels.length);
-  const level = new Int32Array(voxels.length + 1);
-  const size = new Int32Array(voxels.length + 1);
-  const slice = new Int32Array(voxels.length + 1);
-  const minDistance = distance ? new Int32Array(voxels.length + 1) : undefined;
+  // Unvisited ROI voxels hold their grey level in `work`, visited ones 0: one load tests "same zone, not yet
+  // seen" (a 16-bit copy of the grid for 16-bit levels). The stack and the per-zone arrays grow on demand:
+  // zones are far fewer, and mostly far smaller, than the ROI.
+  const work = values.slice();
+  const labels = new Int32Array(values.length);
+  let stack = new Int32Array(Math.min(voxels.length, 4096));
+  let capacity = Math.min(voxels.length + 1, 4096);
+  let level = new Int32Array(capacity);
+  let size = new Int32Array(capacity);
+  let slice = new Int32Array(capacity);
+  let minDistance = distance ? new Int32Array(capacity) : undefined;
   let count = 0;
   for (let v = 0; v < voxels.length; v++) {
     const seed = voxels[v] as number;
@@ -57,9 +60,15 @@ export function labelZones(grid: PaddedGrid, planar: boolean, distance?: Int32Ar
         if (work[q] === grey) {
           work[q] = 0;
           labels[q] = zone;
+          if (top === stack.length) stack = grown(stack, voxels.length);
           stack[top++] = q;
         }
       }
+    }
+    if (zone === capacity) {
+      capacity = Math.min(2 * capacity, voxels.length + 1);
+      [level, size, slice] = [grown(level, capacity), grown(size, capacity), grown(slice, capacity)];
+      if (minDistance) minDistance = grown(minDistance, capacity);
     }
     level[zone] = grey;
     size[zone] = voxelsInZone;
@@ -77,18 +86,36 @@ export function labelZones(grid: PaddedGrid, planar: boolean, distance?: Int32Ar
   };
 }
 
+/** A copy of `a` with twice its length, at most `limit`. */
+function grown(a: Int32Array, limit: number): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(Math.min(2 * a.length, limit));
+  b.set(a);
+  return b;
+}
+
 /**
  * IBSI-1 3.9 distance to the ROI edge over a padded grid of a mask (non-zero inside): the Manhattan (taxicab)
  * distance to the nearest voxel outside the mask, the padding included, so voxels on the edge have distance 1.
  * This equals the count of iterative erosions with the 6-connected (3D) or 4-connected in-plane (2D) structuring
  * element. Two raster passes of the city-block chamfer compute it exactly. Returns 0 outside the mask.
+ * `inside`, a 0/1 mask of the unpadded box, adds its voxels to the mask (GLDZM: the morphological mask
+ * besides the grey levels) without a padded copy of it.
  */
-export function edgeDistanceMap(grid: PaddedGrid, planar: boolean): Int32Array {
+export function edgeDistanceMap(grid: PaddedGrid, planar: boolean, inside?: Uint8Array): Int32Array {
   const { values, nx, ny, nz, strideJ, strideK, pad } = grid;
   if (pad < 1) throw new Error('edgeDistanceMap: the grid needs a padding of at least 1');
   const far = nx + ny + nz;
   const dist = new Int32Array(values.length);
   for (let p = 0; p < values.length; p++) if (values[p] !== 0) dist[p] = far;
+  if (inside) {
+    const [dx, dy, dz] = grid.dims;
+    for (let k = 0, n = 0; k < dz; k++) {
+      for (let j = 0; j < dy; j++) {
+        const row = pad + (j + pad) * strideJ + (k + pad) * strideK;
+        for (let i = 0; i < dx; i++, n++) if (inside[n] !== 0) dist[row + i] = far;
+      }
+    }
+  }
   const dk = planar ? 0 : strideK;
   for (let k = pad; k < nz - pad; k++) {
     for (let j = pad; j < ny - pad; j++) {

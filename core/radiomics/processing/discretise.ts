@@ -7,7 +7,7 @@
  *   X_b = ⌊X_min/w_b⌋·w_b ('pyradiomics').
  * A value on a bin edge X_b + k·w_b belongs to the bin above it (numpy.digitize, as PyRadiomics).
  */
-import type { DiscretisedRoi, RoiImage } from '../types';
+import type { DiscretisedRoi, GreyLevels, RoiImage } from '../types';
 
 /** Level ℓ covers intensities [lower + (ℓ − 1)·width, lower + ℓ·width). */
 export interface BinGrid {
@@ -16,6 +16,11 @@ export interface BinGrid {
 }
 
 export type Discretisation = DiscretisedRoi & { bins: BinGrid };
+
+/** A level array for levels up to `maxLevel`: 16 bits where they fit. */
+function levelArray(length: number, maxLevel: number): GreyLevels {
+  return maxLevel <= 0xffff ? new Uint16Array(length) : new Int32Array(length);
+}
 
 /** The masked intensities' extremes; NaN for an empty mask. */
 export function maskedRange(intensity: Float64Array, mask: Uint8Array): { min: number; max: number } {
@@ -35,10 +40,10 @@ export function fixedBinNumberLevels(
   intensity: Float64Array,
   mask: Uint8Array,
   binCount: number,
-): { levels: Int32Array; bins: BinGrid } {
+): { levels: GreyLevels; bins: BinGrid } {
   if (!Number.isInteger(binCount) || binCount < 1) throw new RangeError(`bin count ${binCount} is not ≥ 1`);
   const { min, max } = maskedRange(intensity, mask);
-  const levels = new Int32Array(intensity.length);
+  const levels = levelArray(intensity.length, binCount);
   const span = max - min;
   for (let p = 0; p < intensity.length; p++) {
     if (mask[p] === 0) continue;
@@ -67,11 +72,12 @@ export function fixedBinSizeLevels(
   mask: Uint8Array,
   width: number,
   options: FixedBinSizeOptions = {},
-): { levels: Int32Array; bins: BinGrid; levelCount: number } {
+): { levels: GreyLevels; bins: BinGrid; levelCount: number } {
   if (!(width > 0)) throw new RangeError(`bin width ${width} is not > 0`);
-  const { min } = maskedRange(intensity, mask);
+  const { min, max } = maskedRange(intensity, mask);
   const lower = options.anchor === 'pyradiomics' ? min - pythonModulo(min, width) : (options.lower ?? min);
-  const levels = new Int32Array(intensity.length);
+  // One spare level for a quotient rounded up across the top edge (corrected below).
+  const levels = levelArray(intensity.length, Math.floor((max - lower) / width) + 2);
   let levelCount = 0;
   for (let p = 0; p < intensity.length; p++) {
     if (mask[p] === 0) continue;

@@ -98,6 +98,29 @@ export function marginVoxels(mm: number, spacing: Vec3): Vec3 {
   return spacing.map((s) => Math.ceil(mm / s)) as Vec3;
 }
 
+/** 0/1 where the interpolated mask fraction reaches the partial-volume threshold. */
+function thresholdFraction(fraction: Float64Array, threshold: number): Uint8Array {
+  const roiMask = new Uint8Array(fraction.length);
+  for (let p = 0; p < fraction.length; p++) roiMask[p] = fraction[p]! >= threshold ? 1 : 0;
+  return roiMask;
+}
+
+/**
+ * The mask on its own grid (no axis resampled; `box` lies inside the grid): a 0/1 crop, without the float64
+ * fraction that interpolation needs (its values would be 0 and 1 anyway).
+ */
+function binaryCrop(data: NumericArray, dims: Vec3, box: Box): Uint8Array {
+  const [sx, sy, sz] = box.size;
+  const roiMask = new Uint8Array(sx * sy * sz);
+  for (let k = 0, q = 0; k < sz; k++) {
+    for (let j = 0; j < sy; j++) {
+      const from = box.start[0] + dims[0] * (box.start[1] + j + dims[1] * (box.start[2] + k));
+      for (let i = 0; i < sx; i++, q++) roiMask[q] = data[from + i] === 0 ? 0 : 1;
+    }
+  }
+  return roiMask;
+}
+
 export function interpolateRoi(
   image: ImageGrid,
   mask: MaskGrid,
@@ -121,10 +144,12 @@ export function interpolateRoi(
   }
   const intensity = interpolateBox(image.data, image.dims, axes, out, options.imageOrder ?? 'linear', false);
   if (options.roundIntensities ?? true) roundInPlace(intensity);
-  const fraction = interpolateBox(mask.data, mask.dims, axes, out, options.maskOrder ?? 'linear', true);
-  const threshold = options.partialVolumeThreshold ?? PARTIAL_VOLUME_THRESHOLD;
-  const roiMask = new Uint8Array(fraction.length);
-  for (let p = 0; p < fraction.length; p++) roiMask[p] = fraction[p]! >= threshold ? 1 : 0;
+  const roiMask = axes.every((a) => a.identity)
+    ? binaryCrop(mask.data, mask.dims, out)
+    : thresholdFraction(
+        interpolateBox(mask.data, mask.dims, axes, out, options.maskOrder ?? 'linear', true),
+        options.partialVolumeThreshold ?? PARTIAL_VOLUME_THRESHOLD,
+      );
   return {
     gridDims,
     spacing: axes.map((a) => a.spacing) as Vec3,
