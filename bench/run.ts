@@ -1,6 +1,8 @@
 import { evaluationBench } from './cases/evaluation';
+import { inferenceBench } from './cases/inference';
 import { ingestion } from './cases/ingestion';
 import { lambdaBundles } from './cases/lambda-bundles';
+import { localStack } from './cases/local-stack';
 import { radiomics } from './cases/radiomics';
 import { xgboostBench } from './cases/xgboost';
 import { synthTwoRegions } from './cases/synth';
@@ -15,8 +17,10 @@ const CASES: BenchCase[] = [
   lambdaBundles,
   ingestion,
   radiomics,
+  inferenceBench,
   xgboostBench,
   evaluationBench,
+  localStack,
 ];
 
 const filter = process.argv[2];

@@ -217,7 +217,12 @@ function fileSizeIssues(files: StudyFile[]): ValidationIssue[] {
   });
 }
 
-async function mapLimited<T, R>(items: T[], concurrency: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+/** `fn` over `items`, at most `concurrency` at a time, results in order. */
+export async function mapLimited<T, R>(
+  items: T[],
+  concurrency: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   const worker = async () => {

@@ -79,7 +79,9 @@ export const PIPELINE_STEPS: readonly StepDefinition[] = [
     handler: 'lambdas/fuse/handler.ts',
     status: 'SCORING',
     completion: 'invoke',
-    memoryMb: 1024,
+    // The report reads the volume and mask: a 512×512×300 study peaked at 870 MB in Node (int16 volume,
+    // the mask reader's float32 copy, the gzip bytes); 2 GB leaves room for 600-slice studies.
+    memoryMb: 2048,
     timeoutSeconds: 120,
     stepTimeoutSeconds: 180,
     retry: TRANSIENT_RETRY,

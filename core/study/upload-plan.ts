@@ -1,23 +1,50 @@
 import { z } from 'zod';
+import type { ValidationIssue } from '../ingest/issues';
 import { LIMITS } from '../ingest/limits';
+import { CLINICAL_FILE, MANIFEST_FILE, checkManifest, manifestSchema } from '../ingest/manifest';
 import { studyKeys } from './keys';
+import { STUDY_ID_PATTERN } from './study-id';
 
-/** An image file name inside incoming/{studyId}/image/: one path segment, no traversal. */
-const IMAGE_FILE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
-
-export const uploadRequestSchema = z.object({
-  imageFiles: z
-    .array(z.string().regex(IMAGE_FILE, 'an image file name is one path segment of [A-Za-z0-9._-]'))
-    .min(1)
-    .max(LIMITS.maxFiles),
+/**
+ * Body of `POST /studies`: the files the client is about to upload, exactly as its manifest will list them
+ * (`clinical.json` and `image/...`, with sizes and optionally sha256), and optionally a studyId of its own.
+ */
+export const uploadRequestSchema = z.strictObject({
+  studyId: z.string().regex(STUDY_ID_PATTERN, 'expected 1 to 64 characters of [A-Za-z0-9_-]').optional(),
+  // clinical.json beside the largest series allowed: bounds the work before the listing rules run.
+  files: manifestSchema.shape.files.max(LIMITS.maxFiles + 1),
 });
 export type UploadRequest = z.infer<typeof uploadRequestSchema>;
 
-/** The keys a client uploads to, in order: the manifest last, because it starts the run. */
-export function uploadKeys(studyId: string, request: UploadRequest): string[] {
-  return [
-    studyKeys.clinicalUpload(studyId),
-    ...request.imageFiles.map((name) => `${studyKeys.incomingPrefix(studyId)}image/${name}`),
-    studyKeys.manifest(studyId),
+export interface PlannedUpload {
+  /** Relative to the study folder: `clinical.json`, `image/...` or `manifest.json`. */
+  path: string;
+  key: string;
+  /** Declared size in bytes; absent for the manifest, which the client writes after the plan. */
+  size?: number;
+}
+
+export type UploadPlan = { ok: true; uploads: PlannedUpload[] } | { ok: false; issues: ValidationIssue[] };
+
+/**
+ * The uploads of one study in the order a client makes them: clinical.json, the image files, the manifest
+ * last because its arrival starts the run. A listing the Validate step would refuse (no clinical.json or
+ * image, an unsafe path, a duplicate, over a limit) is refused here, before a byte is sent.
+ */
+export function planUpload(studyId: string, request: UploadRequest): UploadPlan {
+  const files = request.files;
+  const { issues } = checkManifest({ schemaVersion: 1, files }, files);
+  if (issues.length > 0) return { ok: false, issues };
+  const ordered = [
+    ...files.filter((f) => f.path === CLINICAL_FILE),
+    ...files.filter((f) => f.path !== CLINICAL_FILE),
   ];
+  const prefix = studyKeys.incomingPrefix(studyId);
+  return {
+    ok: true,
+    uploads: [
+      ...ordered.map(({ path, size }) => ({ path, key: prefix + path, size })),
+      { path: MANIFEST_FILE, key: studyKeys.manifest(studyId) },
+    ],
+  };
 }

@@ -3,33 +3,48 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { z } from 'zod';
+import { describeIssue } from '../../core/ingest/issues';
 import { FUNCTION_ENV } from '../../core/pipeline/function-env';
+import { FINAL_STATUSES, STUDY_STATUSES, type StudyStatus } from '../../core/study/status';
 import { isStudyId } from '../../core/study/study-id';
-import { STUDY_STATUSES, type StudyStatus } from '../../core/study/status';
-import { uploadKeys, uploadRequestSchema } from '../../core/study/upload-plan';
-import { s3 } from '../shared/aws-clients';
+import { planUpload, uploadRequestSchema, type PlannedUpload } from '../../core/study/upload-plan';
+import { s3Presigner } from '../shared/aws-clients';
 import { requiredEnv } from '../shared/env';
+import { logger } from '../shared/logger';
+import { reportUrl } from '../shared/report-url';
 import { getStudy, listByStatus, type StudyItem } from '../shared/studies-table';
+import { decodePageToken, encodePageToken } from './page-token';
 
 const UPLOAD_URL_SECONDS = 15 * 60;
+const PAGE_SIZE = { default: 25, max: 100 } as const;
+
 const listQuery = z.object({
   status: z.enum(STUDY_STATUSES as [StudyStatus, ...StudyStatus[]]),
-  limit: z.coerce.number().int().min(1).max(100).default(25),
-  cursor: z.string().optional(),
+  limit: z.coerce.number().int().min(1).max(PAGE_SIZE.max).default(PAGE_SIZE.default),
+  next: z.string().min(1).optional(),
 });
 
-/** The results API: POST /studies, GET /studies/{studyId}, GET /studies?status=... (IAM-authorised). */
+/**
+ * The results API (docs/openapi.yaml): POST /studies, GET /studies/{studyId}, GET /studies?status=&limit=&next=.
+ * IAM-authorised in the cloud; the local stack serves the same handler (local/api-server.ts).
+ */
 export async function handler(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
   const route = `${event.httpMethod} ${event.resource}`;
-  switch (route) {
-    case 'GET /studies/{studyId}':
-      return getOne(event.pathParameters?.studyId ?? '');
-    case 'GET /studies':
-      return list(event.queryStringParameters ?? {});
-    case 'POST /studies':
-      return createUpload(event.body);
-    default:
-      return reply(404, { error: 'NOT_FOUND', message: `no route ${route}` });
+  try {
+    switch (route) {
+      case 'GET /studies/{studyId}':
+        return await getOne(event.pathParameters?.studyId ?? '');
+      case 'GET /studies':
+        return await list(event.queryStringParameters ?? {});
+      case 'POST /studies':
+        return await createUpload(bodyText(event));
+      default:
+        return reply(404, { error: 'NOT_FOUND', message: `no route ${route}` });
+    }
+  } catch (error) {
+    // The client learns nothing of the internals; the error's name is enough to find it in the logs.
+    logger.error('request failed', { route, errorName: error instanceof Error ? error.name : typeof error });
+    return reply(500, { error: 'INTERNAL_ERROR', message: 'the request could not be completed; try again' });
   }
 }
 
@@ -37,27 +52,28 @@ async function getOne(studyId: string): Promise<APIGatewayProxyResult> {
   if (!isStudyId(studyId))
     return reply(400, { error: 'INVALID_STUDY_ID', message: 'studyId must match [A-Za-z0-9_-]{1,64}' });
   const study = await getStudy(studyId);
-  return study
-    ? reply(200, publicView(study))
-    : reply(404, { error: 'NOT_FOUND', message: `no study ${studyId}` });
+  if (!study) return reply(404, { error: 'NOT_FOUND', message: `no study ${studyId}` });
+  // Completed and failed studies have a report (Fuse, record-failure): hand out a short-lived link.
+  const report = FINAL_STATUSES.includes(study.status)
+    ? { reportUrl: await reportUrl(requiredEnv(FUNCTION_ENV.studiesBucket), studyId) }
+    : {};
+  return reply(200, { ...publicView(study), ...report });
 }
 
 async function list(query: Record<string, string | undefined>): Promise<APIGatewayProxyResult> {
   const parsed = listQuery.safeParse(query);
   if (!parsed.success) return reply(400, { error: 'INVALID_QUERY', message: z.prettifyError(parsed.error) });
-  const { status, limit, cursor } = parsed.data;
-  let start: Record<string, unknown> | undefined;
-  try {
-    start = cursor
-      ? (JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>)
-      : undefined;
-  } catch {
-    return reply(400, { error: 'INVALID_QUERY', message: 'cursor is not one this API handed out' });
-  }
+  const { status, limit, next } = parsed.data;
+  const start = next === undefined ? undefined : decodePageToken(next, status);
+  if (next !== undefined && start === undefined)
+    return reply(400, {
+      error: 'INVALID_QUERY',
+      message: `next is not a token this API handed out for ${status}`,
+    });
   const page = await listByStatus(status, limit, start);
   return reply(200, {
     studies: page.items.map(publicView),
-    cursor: page.cursor ? Buffer.from(JSON.stringify(page.cursor)).toString('base64url') : undefined,
+    next: page.cursor ? encodePageToken(page.cursor) : undefined,
   });
 }
 
@@ -66,22 +82,40 @@ async function createUpload(body: string | null): Promise<APIGatewayProxyResult>
   try {
     json = JSON.parse(body ?? '');
   } catch {
-    return reply(400, { error: 'INVALID_BODY', message: 'body must be JSON: {"imageFiles": ["..."]}' });
+    return reply(400, {
+      error: 'INVALID_BODY',
+      message: 'body must be JSON: {"files": [{"path": "clinical.json", "size": 1834}, ...]}',
+    });
   }
   const parsed = uploadRequestSchema.safeParse(json);
   if (!parsed.success) return reply(400, { error: 'INVALID_BODY', message: z.prettifyError(parsed.error) });
-  const studyId = randomUUID();
+  const studyId = parsed.data.studyId ?? randomUUID();
+  const plan = planUpload(studyId, parsed.data);
+  if (!plan.ok) {
+    const message = plan.issues.map(describeIssue).join('\n');
+    return reply(400, { error: 'INVALID_BODY', message, issues: plan.issues });
+  }
   const bucket = requiredEnv(FUNCTION_ENV.studiesBucket);
   const uploads = await Promise.all(
-    uploadKeys(studyId, parsed.data).map(async (key) => ({
-      key,
-      url: await getSignedUrl(s3, new PutObjectCommand({ Bucket: bucket, Key: key }), {
-        expiresIn: UPLOAD_URL_SECONDS,
-      }),
+    plan.uploads.map(async (upload) => ({
+      path: upload.path,
+      key: upload.key,
+      url: await presignPut(bucket, upload),
     })),
   );
   const expiresAt = new Date(Date.now() + UPLOAD_URL_SECONDS * 1000).toISOString();
   return reply(201, { studyId, uploads, expiresAt, note: 'upload manifest.json last: it starts the run' });
+}
+
+/** The declared size is signed in: S3 refuses a cut-off or different file instead of storing it. */
+function presignPut(bucket: string, upload: PlannedUpload): Promise<string> {
+  const command = new PutObjectCommand({ Bucket: bucket, Key: upload.key, ContentLength: upload.size });
+  return getSignedUrl(s3Presigner, command, { expiresIn: UPLOAD_URL_SECONDS });
+}
+
+function bodyText(event: APIGatewayProxyEvent): string | null {
+  if (event.body === null || !event.isBase64Encoded) return event.body;
+  return Buffer.from(event.body, 'base64').toString('utf8');
 }
 
 function publicView(study: StudyItem) {

@@ -2,19 +2,20 @@ import { fuse } from '../../core/fusion/fuse';
 import { loadFusionModel } from '../../core/fusion/load-model';
 import { modelCardSchema, type ModelCard } from '../../core/fusion/model-card';
 import type { NormalisedClinical } from '../../core/ingest/clinical/catalogue';
+import { inferenceResultSchema } from '../../core/inference/result';
 import { FUNCTION_ENV } from '../../core/pipeline/function-env';
 import type { StudyRun } from '../../core/pipeline/run';
 import { StepError } from '../../core/pipeline/step-error';
 import type { RadiomicsResult } from '../../core/radiomics/extract';
+import { studyReportHtml } from '../../core/report';
 import { classicScores } from '../../core/scores';
 import { studyKeys } from '../../core/study/keys';
 import type { XgbModel } from '../../core/xgboost';
-import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { s3 } from '../shared/aws-clients';
 import { enterStage } from '../shared/enter-stage';
 import { requiredEnv } from '../shared/env';
 import { logger } from '../shared/logger';
-import { getBytes, getJson } from '../shared/s3-objects';
+import { getBytes, getJson, putText } from '../shared/s3-objects';
+import { readVolumeAndMask } from '../shared/study-images';
 import { moveStatus } from '../shared/studies-table';
 
 /** Loaded once per container: a warm function does not fetch and parse the model again. */
@@ -34,15 +35,17 @@ async function fusionModel(): Promise<{ card: ModelCard; model: XgbModel }> {
 /**
  * Fuse: clinical.json + radiomics.json + inference.json → the probability of SAP with its SHAP factors and
  * the classic scores, stored on the study as COMPLETED in one conditional write (never over a newer
- * manifest version's result), and results/{id}/explanation.svg.
+ * manifest version's result), with results/{id}/explanation.svg and results/{id}/report.html (the CT and
+ * its mask beside the score) written before it, so a COMPLETED study always has both.
  */
 export async function handler(run: StudyRun): Promise<StudyRun> {
   await enterStage('Fuse', run);
   const { studyId, bucket } = run;
-  const [clinicalDoc, radiomicsDoc, inference] = await Promise.all([
+  const [clinicalDoc, radiomicsDoc, inference, images] = await Promise.all([
     getJson(bucket, studyKeys.clinical(studyId)) as Promise<{ clinical: NormalisedClinical }>,
     getJson(bucket, studyKeys.radiomics(studyId)) as Promise<RadiomicsResult>,
     getJson(bucket, studyKeys.inference(studyId)),
+    readVolumeAndMask(bucket, studyId),
   ]);
   const { card, model } = await fusionModel();
   const { result, explanationSvg } = fuse(model, card, {
@@ -51,14 +54,22 @@ export async function handler(run: StudyRun): Promise<StudyRun> {
     inference,
   });
   const scores = classicScores(clinicalDoc.clinical);
-  await s3.send(
-    new PutObjectCommand({
-      Bucket: bucket,
-      Key: studyKeys.explanation(studyId),
-      Body: explanationSvg,
-      ContentType: 'image/svg+xml',
-    }),
-  );
+  const report = studyReportHtml({
+    studyId,
+    status: 'COMPLETED',
+    generatedAt: new Date().toISOString(),
+    volume: images.volume,
+    mask: images.mask.data,
+    fusion: result,
+    explanationSvg,
+    clinical: clinicalDoc.clinical,
+    scores,
+    inference: inferenceResultSchema.safeParse(inference).data,
+  });
+  await Promise.all([
+    putText(bucket, studyKeys.explanation(studyId), explanationSvg, 'image/svg+xml'),
+    putText(bucket, studyKeys.report(studyId), report, 'text/html; charset=utf-8'),
+  ]);
   const stored = await moveStatus(run, 'COMPLETED', { result: { ...result, scores } });
   if (!stored)
     throw new StepError(
@@ -69,6 +80,14 @@ export async function handler(run: StudyRun): Promise<StudyRun> {
     riskLevel: result.riskLevel,
     model: result.model.version,
     missing: result.missingFeatures.length,
+    reportBytes: report.length,
   });
-  return { ...run, artifacts: { ...run.artifacts, explanation: studyKeys.explanation(studyId) } };
+  return {
+    ...run,
+    artifacts: {
+      ...run.artifacts,
+      explanation: studyKeys.explanation(studyId),
+      report: studyKeys.report(studyId),
+    },
+  };
 }

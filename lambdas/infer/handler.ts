@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { InvokeEndpointAsyncCommand } from '@aws-sdk/client-sagemaker-runtime';
+import type { InferenceRequest } from '../../core/inference/request';
 import { FUNCTION_ENV } from '../../core/pipeline/function-env';
 import type { CallbackInput } from '../../core/pipeline/run';
 import { studyKeys } from '../../core/study/keys';
@@ -9,15 +10,6 @@ import { requiredEnv } from '../shared/env';
 import { logger } from '../shared/logger';
 import { putJson } from '../shared/s3-objects';
 import { parkTaskToken } from '../shared/studies-table';
-
-/** What the inference container reads from S3: pointers to the volume and where to write its outputs. */
-export interface InferenceRequest {
-  studyId: string;
-  bucket: string;
-  volumeKey: string;
-  maskKey: string;
-  inferenceKey: string;
-}
 
 /** SageMaker's cap on one asynchronous invocation. */
 const INVOCATION_TIMEOUT_SECONDS = 3600;
@@ -30,6 +22,7 @@ const INVOCATION_TIMEOUT_SECONDS = 3600;
 export async function handler({ taskToken, run }: CallbackInput): Promise<{ inferenceId: string }> {
   await enterStage('Infer', run);
   const inferenceId = createHash('sha256').update(taskToken).digest('hex').slice(0, 40);
+  // What the inference container reads: pointers to the volume and where to write its outputs.
   const request: InferenceRequest = {
     studyId: run.studyId,
     bucket: run.bucket,

@@ -1,12 +1,11 @@
-import { readMaskNifti } from '../../core/imaging/mask';
-import { readNiftiHuVolume } from '../../core/imaging/nifti';
 import type { StudyRun } from '../../core/pipeline/run';
 import { extractRadiomics } from '../../core/radiomics/extract';
 import { DEFAULT_PROFILE, profileSettings } from '../../core/radiomics/profiles';
 import { studyKeys } from '../../core/study/keys';
 import { enterStage } from '../shared/enter-stage';
 import { logger } from '../shared/logger';
-import { getBytes, putJson } from '../shared/s3-objects';
+import { putJson } from '../shared/s3-objects';
+import { readVolumeAndMask } from '../shared/study-images';
 
 /**
  * Radiomics: work/{id}/volume.nii.gz + work/{id}/mask.nii.gz → work/{id}/radiomics.json (features by IBSI
@@ -16,12 +15,7 @@ import { getBytes, putJson } from '../shared/s3-objects';
 export async function handler(run: StudyRun): Promise<StudyRun> {
   await enterStage('Radiomics', run);
   const { studyId, bucket } = run;
-  const [volumeBytes, maskBytes] = await Promise.all([
-    getBytes(bucket, studyKeys.volume(studyId)),
-    getBytes(bucket, studyKeys.mask(studyId)),
-  ]);
-  const { volume } = readNiftiHuVolume(volumeBytes, 'volume.nii.gz');
-  const mask = readMaskNifti(maskBytes, 'mask.nii.gz');
+  const { volume, mask } = await readVolumeAndMask(bucket, studyId);
   const result = extractRadiomics(
     volume,
     mask,

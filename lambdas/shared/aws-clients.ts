@@ -18,6 +18,14 @@ export const s3 = new S3Client(
       }
     : {},
 );
+// Signs URLs handed to clients only. A presigned PUT has no body when it is signed, so the SDK's default
+// checksum would be the empty body's CRC32 and S3 would refuse every real upload (aws/aws-sdk-js-v3#6994);
+// a presigned GET would sign a checksum-mode header that a browser never sends.
+export const s3Presigner = new S3Client({
+  ...(localS3 ? { forcePathStyle: true } : {}),
+  requestChecksumCalculation: 'WHEN_REQUIRED',
+  responseChecksumValidation: 'WHEN_REQUIRED',
+});
 export const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
   marshallOptions: { removeUndefinedValues: true },
 });

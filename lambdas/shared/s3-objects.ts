@@ -12,6 +12,11 @@ export async function putJson(bucket: string, key: string, value: unknown): Prom
   );
 }
 
+/** A text artifact (chart, report) with its media type. */
+export async function putText(bucket: string, key: string, body: string, contentType: string): Promise<void> {
+  await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType }));
+}
+
 /** The whole object in memory (artifacts and uploads are read whole: NIfTI, DICOM and JSON parsers need it). */
 export async function getBytes(bucket: string, key: string): Promise<Uint8Array> {
   const response = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));

@@ -100,7 +100,8 @@ export async function moveStatus(
   const sets = [
     '#status = :status',
     'updatedAt = :now',
-    'stages.#status = if_not_exists(stages.#status, :now)',
+    // The map key is the status entered (stages.VALIDATING), not the attribute name "status".
+    'stages.#stage = if_not_exists(stages.#stage, :now)',
   ];
   for (const [name, value] of Object.entries(extra)) {
     sets.push(`#${name} = :${name}`);
@@ -114,6 +115,7 @@ export async function moveStatus(
       ConditionExpression: `manifestVersion = :version AND #status IN (${allowed.map((_, i) => `:from${i}`).join(', ')})`,
       ExpressionAttributeNames: {
         '#status': 'status',
+        '#stage': status,
         ...Object.fromEntries(Object.keys(extra).map((name) => [`#${name}`, name])),
       },
       ExpressionAttributeValues: values,

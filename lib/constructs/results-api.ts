@@ -4,8 +4,9 @@ import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { ArnFormat, Stack } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { FUNCTION_ENV } from '../../core/pipeline/function-env';
-import { INCOMING_PREFIX } from '../../core/study/keys';
+import { INCOMING_PREFIX, RESULTS_PREFIX } from '../../core/study/keys';
 import { LIMITS } from '../../core/ingest/limits';
+import { STUDY_ID_PATTERN } from '../../core/study/study-id';
 import type { PipelineOptions } from '../config';
 import { PipelineFunction } from './pipeline-function';
 import { encryptedLogGroup } from './secure-defaults';
@@ -20,7 +21,8 @@ export interface ResultsApiProps {
 }
 
 /**
- * The hospital-facing REST API: POST /studies, GET /studies/{studyId}, GET /studies?status=...
+ * The hospital-facing REST API (docs/openapi.yaml): POST /studies, GET /studies/{studyId},
+ * GET /studies?status=&limit=&next=.
  * Every method needs SigV4 (IAM) and the resource policy admits only the configured principals.
  */
 export class ResultsApi extends Construct {
@@ -42,6 +44,8 @@ export class ResultsApi extends Construct {
     storage.table.grantReadData(this.handler.function);
     // Presigned upload URLs carry the function's permission to write incoming/ and nothing else.
     storage.studies.grantPut(this.handler.function, `${INCOMING_PREFIX}*`);
+    // Presigned report URLs (lambdas/shared/report-url.ts) carry its permission to read results/.
+    storage.studies.grantRead(this.handler.function, `${RESULTS_PREFIX}*`);
 
     const callers =
       options.apiPrincipals.length > 0
@@ -84,13 +88,22 @@ export class ResultsApi extends Construct {
       schema: {
         schema: apigateway.JsonSchemaVersion.DRAFT4,
         type: apigateway.JsonSchemaType.OBJECT,
-        required: ['imageFiles'],
+        required: ['files'],
         properties: {
-          imageFiles: {
+          studyId: { type: apigateway.JsonSchemaType.STRING, pattern: STUDY_ID_PATTERN.source },
+          files: {
             type: apigateway.JsonSchemaType.ARRAY,
             minItems: 1,
-            maxItems: LIMITS.maxFiles,
-            items: { type: apigateway.JsonSchemaType.STRING },
+            maxItems: LIMITS.maxFiles + 1,
+            items: {
+              type: apigateway.JsonSchemaType.OBJECT,
+              required: ['path', 'size'],
+              properties: {
+                path: { type: apigateway.JsonSchemaType.STRING },
+                size: { type: apigateway.JsonSchemaType.INTEGER, minimum: 0 },
+                sha256: { type: apigateway.JsonSchemaType.STRING },
+              },
+            },
           },
         },
       },
@@ -102,7 +115,11 @@ export class ResultsApi extends Construct {
       requestModels: { 'application/json': uploadRequest },
     });
     studies.addMethod('GET', integration, {
-      requestParameters: { 'method.request.querystring.status': true },
+      requestParameters: {
+        'method.request.querystring.status': true,
+        'method.request.querystring.limit': false,
+        'method.request.querystring.next': false,
+      },
       requestValidator,
     });
     studies.addResource('{studyId}').addMethod('GET', integration, {
@@ -111,6 +128,31 @@ export class ResultsApi extends Construct {
     });
 
     this.addFirewall(props);
+    this.addErrorBodies();
+  }
+
+  /**
+   * Errors API Gateway answers itself (bad signature, throttled, malformed request) get the handler's error
+   * body {error, message} too, so clients parse one shape (docs/openapi.yaml, Error).
+   */
+  private addErrorBodies(): void {
+    const body = (code: string) => ({
+      'application/json': `{"error":"${code}","message":$context.error.messageString}`,
+    });
+    this.api.addGatewayResponse('InvalidBody', {
+      type: apigateway.ResponseType.BAD_REQUEST_BODY,
+      templates: body('INVALID_BODY'),
+    });
+    this.api.addGatewayResponse('InvalidQuery', {
+      type: apigateway.ResponseType.BAD_REQUEST_PARAMETERS,
+      templates: body('INVALID_QUERY'),
+    });
+    for (const [id, type] of [
+      ['Default4xx', apigateway.ResponseType.DEFAULT_4XX],
+      ['Default5xx', apigateway.ResponseType.DEFAULT_5XX],
+    ] as const) {
+      this.api.addGatewayResponse(id, { type, templates: body('$context.error.responseType') });
+    }
   }
 
   /** AWS managed rules against common exploits and known bad inputs, and a per-address rate limit. */

@@ -168,5 +168,7 @@ export class StudyWorkflow extends Construct {
     models.grantRead(steps.Fuse.function, `models/xgboost/${options.modelVersions.xgboost}/*`);
 
     studies.grantPut(recordFailure.function, `${REJECTED_PREFIX}*`);
+    // A failed study's report (results/{id}/report.html) says why it has no result.
+    studies.grantPut(recordFailure.function, `${RESULTS_PREFIX}*`);
   }
 }

@@ -14,15 +14,15 @@ export interface CommandInfo {
 export const COMMANDS: readonly CommandInfo[] = [
   {
     name: 'demo',
-    usage: 'sap demo',
+    usage: 'sap demo [--out DIR]',
     does: 'run the whole pipeline locally on the bundled sample study',
-    pendingIssue: 7,
+    run: async (args, ctx) => (await import('./demo-command')).demoCommand(args, ctx),
   },
   {
     name: 'serve',
-    usage: 'sap serve',
+    usage: 'sap serve [--port-s3 N] [--port-api N] [--data DIR]',
     does: 'run the local stack: S3 endpoint, results API, workers',
-    pendingIssue: 7,
+    run: async (args, ctx) => (await import('./serve-command')).serveCommand(args, ctx),
   },
   {
     name: 'validate',
@@ -42,7 +42,12 @@ export const COMMANDS: readonly CommandInfo[] = [
     does: 'IBSI-1 CT phantom, configurations A–E: pass/fail per reference value',
     run: async (args, ctx) => (await import('./compliance-command')).complianceCommand(args, ctx),
   },
-  { name: 'infer', usage: 'sap infer --image F', does: 'U-Net + ResNet50 locally', pendingIssue: 5 },
+  {
+    name: 'infer',
+    usage: 'sap infer --image F [--models DIR] [--out mask.nii.gz] [--threads N]',
+    does: 'U-Net + ResNet50 locally: writes the pancreas mask, prints the inference result',
+    run: async (args, ctx) => (await import('./infer-command')).inferCommand(args, ctx),
+  },
   {
     name: 'scores',
     usage: 'sap scores <clinical.json>',
@@ -63,11 +68,16 @@ export const COMMANDS: readonly CommandInfo[] = [
   },
   {
     name: 'submit',
-    usage: 'sap submit <study> [--endpoint URL]',
-    does: 'upload a study and print its studyId',
-    pendingIssue: 7,
+    usage: 'sap submit <study> [--endpoint URL | --api URL] [--study-id ID]',
+    does: 'upload a study (to the local stack or AWS) and print its studyId',
+    run: async (args, ctx) => (await import('./submit-command')).submitCommand(args, ctx),
   },
-  { name: 'status', usage: 'sap status <studyId> [--wait]', does: 'poll the results API', pendingIssue: 7 },
+  {
+    name: 'status',
+    usage: 'sap status <studyId> [--wait] [--timeout S] [--endpoint URL | --api URL]',
+    does: 'read a study from the results API; --wait polls with progress until it ends',
+    run: async (args, ctx) => (await import('./status-command')).statusCommand(args, ctx),
+  },
   {
     name: 'evaluate',
     usage: 'sap evaluate <cohort.csv> [--model card] [--outcome COL] [--out DIR]',

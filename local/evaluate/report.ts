@@ -1,5 +1,5 @@
 import { lineChartSvg } from '../../core/charts';
-import { escapeXml } from '../../core/charts/svg';
+import { escapeHtml, htmlPage } from '../../core/report/html';
 import type { Evaluation, SystemEvaluation } from './evaluate';
 
 const pct = (v: number) => (Number.isFinite(v) ? `${(v * 100).toFixed(1)} %` : '–');
@@ -72,17 +72,13 @@ export function evaluationHtml(evaluation: Evaluation, charts: EvaluationCharts)
   const row = (s: SystemEvaluation) => {
     const cut = s.atCutoff;
     const vs = s.versusModel;
-    return `<tr><th>${escapeXml(s.name)}</th><td>${s.patients - s.missing} (${s.missing} missing)</td><td>${num(s.auc.auc)} [${num(s.auc.ci[0])}–${num(s.auc.ci[1])}]</td><td>${
+    return `<tr><th>${escapeHtml(s.name)}</th><td>${s.patients - s.missing} (${s.missing} missing)</td><td>${num(s.auc.auc)} [${num(s.auc.ci[0])}–${num(s.auc.ci[1])}]</td><td>${
       vs ? `${num(vs.difference)}, p = ${vs.p < 0.001 ? '< 0.001' : num(vs.p)}` : '–'
     }</td><td>${cut ? `≥ ${cut.threshold}: ${pct(cut.sensitivity)} / ${pct(cut.specificity)} / ${pct(cut.ppv)} / ${pct(cut.npv)}` : '–'}</td><td>≥ ${num(s.atYouden.threshold)}: ${pct(s.atYouden.sensitivity)} / ${pct(s.atYouden.specificity)}</td></tr>`;
   };
   const cal = evaluation.calibration;
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>SAP model evaluation</title>
-<style>body{font-family:Helvetica,Arial,sans-serif;max-width:860px;margin:24px auto;color:#212121}table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #ddd;padding:4px 8px;text-align:left}figure{margin:16px 0}</style>
-</head><body>
-<h1>Severe acute pancreatitis: model evaluation</h1>
-<p>${evaluation.patients} patients, ${evaluation.events} with SAP (revised Atlanta).${evaluation.model ? ` Model: ${escapeXml(evaluation.model)}.` : ''}</p>
+  const body = `<h1>Severe acute pancreatitis: model evaluation</h1>
+<p>${evaluation.patients} patients, ${evaluation.events} with SAP (revised Atlanta).${evaluation.model ? ` Model: ${escapeHtml(evaluation.model)}.` : ''}</p>
 <h2>Discrimination</h2>
 <table><thead><tr><th>system</th><th>patients</th><th>AUC [95 % CI, DeLong]</th><th>model − system (paired DeLong)</th><th>at cut-off: sens / spec / PPV / NPV</th><th>Youden: sens / spec</th></tr></thead>
 <tbody>${evaluation.systems.map(row).join('\n')}</tbody></table>
@@ -90,7 +86,6 @@ ${cal ? `<h2>Calibration</h2><p>Brier score ${num(cal.brier)}; calibration inter
 <figure>${charts.roc}</figure>
 ${charts.calibration ? `<figure>${charts.calibration}</figure>` : ''}
 ${charts.decisionCurve ? `<figure>${charts.decisionCurve}</figure>` : ''}
-${charts.importance ? `<figure>${charts.importance}</figure>` : ''}
-</body></html>
-`;
+${charts.importance ? `<figure>${charts.importance}</figure>` : ''}`;
+  return htmlPage({ title: 'SAP model evaluation', body });
 }

@@ -4,7 +4,7 @@ import { IN_PROGRESS_STATUSES, oldestProgressAgeSeconds } from '../../core/study
 import { PROGRESS, STUDY_STATUSES, canMove, statusesBefore, type StudyStatus } from '../../core/study/status';
 import { executionNameFor, isStudyId } from '../../core/study/study-id';
 import { LIMITS } from '../../core/ingest/limits';
-import { uploadKeys, uploadRequestSchema } from '../../core/study/upload-plan';
+import { planUpload, uploadRequestSchema } from '../../core/study/upload-plan';
 
 const ID_64 = 'a'.repeat(64);
 
@@ -180,39 +180,73 @@ describe('progress age', () => {
 });
 
 describe('upload plan', () => {
-  const valid = (imageFiles: unknown) => uploadRequestSchema.safeParse({ imageFiles }).success;
+  const clinical = { path: 'clinical.json', size: 1834 };
+  const image = (path: string, size = 1000) => ({ path, size });
+  const plan = (files: unknown[], studyId = 's1') => {
+    const parsed = uploadRequestSchema.safeParse({ files });
+    if (!parsed.success) return { parsed: false as const };
+    return { parsed: true as const, plan: planUpload(studyId, parsed.data) };
+  };
+  const codesOf = (files: unknown[]) => {
+    const result = plan(files);
+    if (!result.parsed) return 'unparsed';
+    return result.plan.ok ? 'ok' : result.plan.issues.map((i) => i.code).join(',');
+  };
 
-  it('puts clinical.json first and the manifest last', () => {
-    const keys = uploadKeys('s1', { imageFiles: ['a.dcm', 'b.dcm'] });
-    expect(keys).toEqual([
-      'incoming/s1/clinical.json',
-      'incoming/s1/image/a.dcm',
-      'incoming/s1/image/b.dcm',
-      'incoming/s1/manifest.json',
-    ]);
+  it('puts clinical.json first and the manifest last, whatever the listed order', () => {
+    const result = plan([image('image/a.dcm'), clinical, image('image/series2/b.dcm', 7)]);
+    expect(result.parsed && result.plan).toEqual({
+      ok: true,
+      uploads: [
+        { path: 'clinical.json', key: 'incoming/s1/clinical.json', size: 1834 },
+        { path: 'image/a.dcm', key: 'incoming/s1/image/a.dcm', size: 1000 },
+        { path: 'image/series2/b.dcm', key: 'incoming/s1/image/series2/b.dcm', size: 7 },
+        { path: 'manifest.json', key: 'incoming/s1/manifest.json' },
+      ],
+    });
   });
 
   it('keeps the manifest last even when an image is called manifest.json', () => {
-    const keys = uploadKeys('s1', { imageFiles: ['manifest.json'] });
+    const result = plan([clinical, image('image/manifest.json')]);
+    const keys = result.parsed && result.plan.ok ? result.plan.uploads.map((u) => u.key) : [];
     expect(keys.at(-1)).toBe('incoming/s1/manifest.json');
     expect(keys).toContain('incoming/s1/image/manifest.json');
   });
 
-  it('accepts ordinary file names', () => {
-    expect(valid(['ct.nii.gz'])).toBe(true);
-    expect(valid(['IM-0001-0001.dcm', 'series_2.zip'])).toBe(true);
-    expect(valid(['a'.repeat(128)])).toBe(true);
+  it('accepts ordinary file names and an optional sha256', () => {
+    const sha256 = 'AB'.repeat(32);
+    expect(codesOf([clinical, { ...image('image/ct.nii.gz'), sha256 }])).toBe('ok');
+    expect(codesOf([clinical, image('image/IM-0001-0001.dcm'), image('image/series_2.zip')])).toBe('ok');
+    expect(codesOf([clinical, image(`image/${'a'.repeat(128)}`)])).toBe('ok');
   });
 
-  it.each([['../x'], ['/abs'], ['a/b'], ['a\\b'], ['..'], ['.hidden'], [''], ['a b'], ['a'.repeat(129)]])(
-    'rejects the name %j',
-    (name) => expect(valid([name])).toBe(false),
+  it.each(['image/../x', '/abs', 'image/a\\b', 'image/.hidden', 'image/a b', 'other.txt', 'manifest.json'])(
+    'refuses the path %j as the manifest would',
+    (path) => expect(codesOf([clinical, image(path)])).toMatch(/^MANIFEST_INVALID(,MANIFEST_INVALID)*$/),
   );
 
-  it('rejects an empty list, a missing list and too many files', () => {
-    expect(valid([])).toBe(false);
+  it('refuses a listing without clinical.json or an image, a duplicate, or an oversized file', () => {
+    expect(codesOf([image('image/a.dcm')])).toBe('MANIFEST_INVALID');
+    expect(codesOf([clinical])).toBe('MANIFEST_INVALID');
+    expect(codesOf([clinical, image('image/a.dcm'), image('image/a.dcm')])).toBe('MANIFEST_INVALID');
+    expect(codesOf([clinical, image('image/a.nii', LIMITS.maxFileBytes + 1)])).toBe('MANIFEST_INVALID');
+  });
+
+  it('refuses malformed entries, unknown fields and an invalid studyId', () => {
+    expect(codesOf([clinical, { path: 'image/a.dcm' }])).toBe('unparsed');
+    expect(codesOf([clinical, { ...image('image/a.dcm'), sha256: 'xyz' }])).toBe('unparsed');
+    expect(codesOf([clinical, { ...image('image/a.dcm'), extra: 1 }])).toBe('unparsed');
     expect(uploadRequestSchema.safeParse({}).success).toBe(false);
-    expect(valid(Array.from({ length: LIMITS.maxFiles + 1 }, (_, i) => `f${i}.dcm`))).toBe(false);
-    expect(valid(Array.from({ length: LIMITS.maxFiles }, (_, i) => `f${i}.dcm`))).toBe(true);
+    expect(uploadRequestSchema.safeParse({ studyId: 'a.b', files: [clinical] }).success).toBe(false);
+    expect(uploadRequestSchema.safeParse({ studyId: 'abc', files: [clinical] }).success).toBe(true);
+  });
+
+  it('bounds the listing at clinical.json plus the largest series', () => {
+    const series = (n: number) => [
+      clinical,
+      ...Array.from({ length: n }, (_, i) => image(`image/f${i}.dcm`)),
+    ];
+    expect(codesOf(series(LIMITS.maxFiles))).toBe('ok');
+    expect(codesOf(series(LIMITS.maxFiles + 1))).toBe('unparsed');
   });
 });

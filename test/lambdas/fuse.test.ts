@@ -4,6 +4,7 @@ import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { encodeNiftiGz } from '../../core/imaging/nifti';
 import { normaliseClinical } from '../../core/ingest/clinical';
 import { generatePhantom } from '../../core/phantom';
 import type { StudyRun } from '../../core/pipeline/run';
@@ -46,6 +47,8 @@ beforeEach(() => {
     'studies/work/s1/clinical.json': text({ clinical: clinical.clinical }),
     'studies/work/s1/radiomics.json': text(radiomics),
     'studies/work/s1/inference.json': text({}),
+    'studies/work/s1/volume.nii.gz': encodeNiftiGz(phantom.volume),
+    'studies/work/s1/mask.nii.gz': encodeNiftiGz(phantom.mask),
     'models/models/xgboost/demo-1/model-card.json': demo('model-card.json'),
     'models/models/xgboost/demo-1/model.ubj': demo('model.ubj'),
   });

@@ -273,7 +273,10 @@ describe('api', () => {
     expect(response.statusCode).toBe(200);
     expect(inputOf(ddb.commandCalls(GetCommand))).toEqual({ TableName: table, Key: { studyId: 's1' } });
     const visible = Object.fromEntries(Object.entries(item).filter(([key]) => key !== 'executionName'));
-    expect(bodyOf(response)).toEqual(visible);
+    // A final study also gets a short-lived link to its report.
+    const { reportUrl, ...rest } = bodyOf(response) as { reportUrl?: string };
+    expect(rest).toEqual(visible);
+    expect(reportUrl === undefined).toBe(!['COMPLETED', 'FAILED'].includes(item.status));
     expect(response.body).not.toContain('secret-name');
   });
 
@@ -285,16 +288,16 @@ describe('api', () => {
     expect(ddb.commandCalls(GetCommand)).toHaveLength(1);
   });
 
-  it('lists studies by status through the byStatus index, with a cursor that round-trips', async () => {
+  it('lists studies by status through the byStatus index, with a next token that round-trips', async () => {
     const lastKey = { studyId: 's1', status: 'FAILED', updatedAt: item.updatedAt };
     ddb.on(QueryCommand).resolves({ Items: [item], LastEvaluatedKey: lastKey });
     const first = await api(list({ status: 'FAILED' }));
     expect(first.statusCode).toBe(200);
     const byStatus = { IndexName: 'byStatus', ExpressionAttributeValues: { ':status': 'FAILED' }, Limit: 25 };
     expect(inputOf(ddb.commandCalls(QueryCommand))).toMatchObject(byStatus);
-    const body = bodyOf(first) as { studies: object[]; cursor: string };
+    const body = bodyOf(first) as { studies: object[]; next: string };
     expect(body.studies).toEqual([expect.not.objectContaining({ executionName: expect.anything() })]);
-    await api(list({ status: 'FAILED', limit: '5', cursor: body.cursor }));
+    await api(list({ status: 'FAILED', limit: '5', next: body.next }));
     expect(inputOf(ddb.commandCalls(QueryCommand), 1)).toMatchObject({
       Limit: 5,
       ExclusiveStartKey: lastKey,
@@ -302,35 +305,55 @@ describe('api', () => {
   });
 
   const badQueries: Record<string, string>[] = [{ status: 'DONE' }, {}, { status: 'FAILED', limit: '0' }];
-  badQueries.push({ status: 'FAILED', cursor: '!!' });
+  badQueries.push({ status: 'FAILED', next: '!!' });
   it.each(badQueries)('rejects the query %j with 400', async (query) => {
     expect((await api(list(query))).statusCode).toBe(400);
     expect(ddb.commandCalls(QueryCommand)).toHaveLength(0);
   });
 
   it('hands out a study id and presigned upload URLs, the manifest last', async () => {
-    const response = await api(post('{"imageFiles":["a.dcm","b.dcm"]}'));
+    const files = [
+      { path: 'clinical.json', size: 120 },
+      { path: 'image/a.dcm', size: 5000 },
+      { path: 'image/b.dcm', size: 5000 },
+    ];
+    const response = await api(post(JSON.stringify({ files })));
     expect(response.statusCode).toBe(201);
     const body = bodyOf(response) as { studyId: string; uploads: { key: string; url: string }[] };
     expect(isStudyId(body.studyId)).toBe(true);
-    const files = ['clinical.json', 'image/a.dcm', 'image/b.dcm', 'manifest.json'];
-    expect(body.uploads.map((u) => u.key)).toEqual(files.map((f) => `incoming/${body.studyId}/${f}`));
+    const paths = [...files.map((f) => f.path), 'manifest.json'];
+    expect(body.uploads.map((u) => u.key)).toEqual(paths.map((f) => `incoming/${body.studyId}/${f}`));
     for (const { key, url } of body.uploads) {
       const parsed = new URL(url);
       expect(parsed.pathname.endsWith(`/${key}`)).toBe(true);
       expect(parsed.hostname).toContain(bucket);
       expect(parsed.searchParams.get('X-Amz-Expires')).toBe('900');
       expect(parsed.searchParams.get('X-Amz-Signature')).toMatch(/^[0-9a-f]{64}$/);
+      // No checksum of the (absent) body signed in: S3 would refuse every real upload.
+      expect([...parsed.searchParams.keys()].filter((k) => /checksum/i.test(k))).toEqual([]);
     }
+    const signed = body.uploads.map((u) => new URL(u.url).searchParams.get('X-Amz-SignedHeaders'));
+    expect(signed).toEqual(['content-length;host', 'content-length;host', 'content-length;host', 'host']);
     expect(s3.calls()).toHaveLength(0);
+  });
+
+  it('reads a base64-encoded body', async () => {
+    const files = [
+      { path: 'clinical.json', size: 1 },
+      { path: 'image/a.zip', size: 2 },
+    ];
+    const body = Buffer.from(JSON.stringify({ studyId: 'h-1', files })).toString('base64');
+    const response = await api(request('POST', '/studies', { body, isBase64Encoded: true }));
+    expect(response.statusCode).toBe(201);
+    expect(bodyOf(response).studyId).toBe('h-1');
   });
 
   const badBodies = [
     'not json',
     '',
-    '{"imageFiles":[]}',
-    '{"imageFiles":["../x"]}',
-    '{"imageFiles":["a/b"]}',
+    '{"files":[]}',
+    '{"files":[{"path":"clinical.json","size":1},{"path":"image/../x","size":1}]}',
+    '{"imageFiles":["a.dcm"]}',
   ];
   it.each(badBodies)('rejects the body %j with 400', async (body) => {
     const response = await api(post(body));

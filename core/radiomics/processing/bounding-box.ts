@@ -85,11 +85,9 @@ export function cropReplicate(data: NumericArray, dims: Vec3, box: Box): Float64
 }
 
 /** Copies `box` (inside the grid) of a typed array into a new array of the same kind. */
-export function cropBox<T extends Float64Array | Uint8Array>(data: T, dims: Vec3, box: Box): T {
+export function cropBox<T extends NumericArray>(data: T, dims: Vec3, box: Box): T {
   const [sx, sy, sz] = box.size;
-  const out = (
-    data instanceof Float64Array ? new Float64Array(sx * sy * sz) : new Uint8Array(sx * sy * sz)
-  ) as T;
+  const out = new (data.constructor as new (length: number) => T)(sx * sy * sz);
   for (let k = 0, q = 0; k < sz; k++) {
     for (let j = 0; j < sy; j++, q += sx) {
       const from = box.start[0] + dims[0] * (box.start[1] + j + dims[1] * (box.start[2] + k));
@@ -97,4 +95,15 @@ export function cropBox<T extends Float64Array | Uint8Array>(data: T, dims: Vec3
     }
   }
   return out;
+}
+
+/** Writes `values` (a box-sized array, i fastest) into `box` of `data`: the inverse of cropBox. */
+export function pasteBox<T extends NumericArray>(data: T, dims: Vec3, box: Box, values: T): void {
+  const [sx, sy, sz] = box.size;
+  for (let k = 0, q = 0; k < sz; k++) {
+    for (let j = 0; j < sy; j++, q += sx) {
+      const to = box.start[0] + dims[0] * (box.start[1] + j + dims[1] * (box.start[2] + k));
+      data.set(values.subarray(q, q + sx), to);
+    }
+  }
 }

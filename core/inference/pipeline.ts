@@ -1,0 +1,103 @@
+/**
+ * One study through both networks (issue #5): the canonical HU volume resampled to the U-Net's spacing
+ * and normalised, segmented by sliding window, the probability map brought back to the volume's grid as
+ * a mask (largest component), and the ResNet50 run on the mask's region. Bad input throws
+ * InferenceInputError (4xx class); model and runtime failures throw ordinary errors (5xx class).
+ */
+import { voxelCount, type Vec3, type Volume } from '../imaging/volume';
+import { centreAlignedGrid } from '../radiomics/processing/grid';
+import { classify } from './classify';
+import { InferenceInputError } from './errors';
+import { normaliseIntensity } from './intensity';
+import type { LoadedModels } from './models';
+import { resampleTrilinear, type Axes } from './resample';
+import { inferenceResultSchema, type InferenceResult } from './result';
+import { segmentProbability, type SegmentOptions } from './segment';
+import { volumeMask } from './volume-mask';
+
+export { InferenceInputError } from './errors';
+
+/** Every result of a synthetic demo model carries this notice. */
+export const SYNTHETIC_NOTICE = 'Synthetic demo models: not for clinical use';
+
+export type InferenceOptions = SegmentOptions;
+
+/**
+ * U-Net patches per run on a GPU (where the model's batch axis is dynamic): fewer, larger launches keep
+ * it busy. On the CPU one patch already uses every thread, so the default there is 1.
+ */
+export const GPU_BATCH_SIZE = 4;
+
+function checkFitsPatch(dims: Vec3, patch: Vec3, spacing: Vec3, volume: Volume): void {
+  if (dims.every((n, a) => n >= patch[a]!)) return;
+  throw new InferenceInputError(
+    'VOLUME_TOO_SMALL',
+    `the volume is ${dims.join('×')} voxels at the U-Net's spacing of ${spacing.join('×')} mm ` +
+      `(${volume.dims.join('×')} at ${volume.spacing.map((s) => Number(s.toFixed(3))).join('×')} mm), ` +
+      `smaller than its ${patch.join('×')} patch (i×j×k): it cannot hold an abdomen`,
+  );
+}
+
+/** Timings to 0.1 ms: finer is noise, and inference.json stays readable. */
+function roundTimings(timings: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(timings).map(([stage, ms]) => [stage, Math.round(ms * 10) / 10]));
+}
+
+/** The mask (0/1 on the volume's grid) and inference.json of one canonical HU volume. */
+export async function runInference(
+  volume: Volume,
+  models: LoadedModels,
+  options: InferenceOptions = {},
+): Promise<{ mask: Uint8Array; result: InferenceResult }> {
+  const { unet, resnet } = models;
+  if (volume.data.length !== voxelCount(volume.dims)) {
+    throw new RangeError(
+      `the volume holds ${volume.data.length} voxels, its dims ${volume.dims.join('×')} say otherwise`,
+    );
+  }
+  const started = performance.now();
+  const axes: Axes = centreAlignedGrid(volume.dims, volume.spacing, unet.card.spacingMm);
+  const modelDims = axes.map((a) => a.count) as Vec3;
+  checkFitsPatch(modelDims, unet.card.patch.size, unet.card.spacingMm, volume);
+  const image = resampleTrilinear(volume, axes);
+  normaliseIntensity(image.data, unet.card.intensity);
+  const preprocessed = performance.now();
+
+  const batchSize = options.batchSize ?? (models.executionProvider === 'cpu' ? 1 : GPU_BATCH_SIZE);
+  const probability = await segmentProbability(image, unet, { batchSize });
+  const segmented = performance.now();
+
+  const { mask, voxels } = volumeMask(probability, modelDims, axes, volume, unet.card.output.threshold);
+  const postprocessed = performance.now();
+
+  const { probability: sapProbability, features } = await classify(volume, mask, resnet);
+  const classified = performance.now();
+
+  const voxelMl = (volume.spacing[0] * volume.spacing[1] * volume.spacing[2]) / 1000;
+  const synthetic = unet.card.synthetic || resnet.card.synthetic;
+  const modelRef = ({ name, version, sha256 }: { name: string; version: string; sha256: string }) => ({
+    name,
+    version,
+    sha256,
+  });
+  const result: InferenceResult = {
+    schemaVersion: 1,
+    probability: sapProbability,
+    features,
+    maskVoxels: voxels,
+    maskVolumeMl: voxels * voxelMl,
+    models: { unet: modelRef(unet.card), resnet: modelRef(resnet.card) },
+    synthetic,
+    ...(synthetic ? { notice: SYNTHETIC_NOTICE } : {}),
+    executionProvider: models.executionProvider,
+    timingsMs: roundTimings({
+      preprocess: preprocessed - started,
+      segment: segmented - preprocessed,
+      postprocess: postprocessed - segmented,
+      classify: classified - postprocessed,
+      total: classified - started,
+    }),
+  };
+  // A NaN or out-of-range value from a network is a model fault: caught here, not in a later step.
+  return { mask, result: inferenceResultSchema.parse(result) };
+}

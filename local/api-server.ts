@@ -1,0 +1,68 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { handler } from '../lambdas/api/handler';
+import { toProxyEvent } from './api-event';
+import { closeServer, listen, LOOPBACK, readBody, sendJson } from './stack/http-server';
+
+/** API Gateway's payload limit: a larger body never reaches the function in the cloud either. */
+const MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+export interface ApiServerOptions {
+  /** Default: a free port chosen by the system. */
+  port?: number;
+  /** Default: 127.0.0.1. Only the loopback interface: the local API has no authentication. */
+  host?: typeof LOOPBACK;
+}
+
+export interface ApiServer {
+  /** Base URL of the results API, without a trailing slash: `${url}/studies/{studyId}`. */
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * The results API of the local stack: plain HTTP requests become the API Gateway proxy events the cloud
+ * sends, answered by the same handler (lambdas/api/handler.ts). Like the function, the handler reads its
+ * table and bucket from process.env, which the local stack sets.
+ */
+export async function startApiServer(options: ApiServerOptions = {}): Promise<ApiServer> {
+  const host = options.host ?? LOOPBACK;
+  const server = createServer((request, response) => void serve(request, response));
+  const port = await listen(server, options.port ?? 0, host);
+  return { url: `http://${host}:${port}`, close: () => closeServer(server) };
+}
+
+async function serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const noStore = { 'cache-control': 'no-store' };
+  try {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    let body: Buffer;
+    try {
+      body = await readBody(request, MAX_BODY_BYTES);
+    } catch (error) {
+      if (!(error instanceof RangeError)) throw error;
+      const message = `bodies are limited to ${MAX_BODY_BYTES} bytes`;
+      sendJson(response, 413, { error: 'PAYLOAD_TOO_LARGE', message }, noStore);
+      return;
+    }
+    const event = toProxyEvent({
+      method: request.method ?? 'GET',
+      url,
+      headers: request.headers,
+      sourceIp: request.socket.remoteAddress ?? LOOPBACK,
+      body: body.byteLength === 0 ? null : body.toString('utf8'),
+    });
+    if (!event) {
+      sendJson(response, 404, { error: 'NOT_FOUND', message: `no resource ${url.pathname}` }, noStore);
+      return;
+    }
+    const result = await handler(event);
+    const headers = Object.fromEntries(Object.entries(result.headers ?? {}).map(([k, v]) => [k, String(v)]));
+    response.writeHead(result.statusCode, headers).end(result.body);
+  } catch (error) {
+    // The handler answers its own failures; this is the adapter failing (a broken connection, say).
+    process.stderr.write(`results API: ${error instanceof Error ? error.name : 'error'} serving a request\n`);
+    if (!response.headersSent)
+      sendJson(response, 500, { error: 'INTERNAL_ERROR', message: 'the request failed' }, noStore);
+    else response.destroy();
+  }
+}

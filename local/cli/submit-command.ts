@@ -1,0 +1,122 @@
+import { stat } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { describeIssue } from '../../core/ingest/issues';
+import { MANIFEST_FILE, type Manifest } from '../../core/ingest/manifest';
+import { mapLimited } from '../../core/ingest/validate-study';
+import { isStudyId } from '../../core/study/study-id';
+import { planUpload, type UploadRequest } from '../../core/study/upload-plan';
+import { ApiError, ApiUnreachable, ResultsApiClient, resolveApiTarget } from '../api-client';
+import { putPresigned, UploadRefused } from '../presigned-upload';
+import { readStudyFolder, type FolderFile } from '../study-folder';
+import { EXIT, reportError, type CommandContext } from './io';
+
+const USAGE =
+  'usage: sap submit <study-folder> [--endpoint URL | --api URL] [--study-id ID] [--json]\n' +
+  '  --endpoint URL  the local stack results API (sap serve), unsigned\n' +
+  '  --api URL       a deployed results API (default $SAP_API_URL), SigV4-signed with your AWS credentials\n' +
+  '  --study-id ID   use this studyId ([A-Za-z0-9_-]{1,64}, never a patient identifier); default: a new one';
+/** Parallel uploads of a DICOM series: enough to hide latency, few enough for a hospital uplink. */
+const UPLOAD_CONCURRENCY = 4;
+
+/**
+ * `sap submit`: asks the results API for a studyId and presigned URLs (POST /studies), uploads clinical.json
+ * and the image, then the manifest last, which starts the run. Prints the studyId.
+ */
+export async function submitCommand(args: string[], ctx: CommandContext): Promise<number> {
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(args);
+  } catch (error) {
+    reportError(ctx, 'USAGE', `${(error as Error).message}\n${USAGE}`);
+    return EXIT.usage;
+  }
+  const { values, positionals } = parsed;
+  const [folder] = positionals;
+  const target = resolveApiTarget(values);
+  const studyId = values['study-id'];
+  const usage = (message: string) => (reportError(ctx, 'USAGE', `${message}\n${USAGE}`), EXIT.usage);
+  if (!folder || positionals.length > 1) return usage('one study folder, please');
+  if (typeof target === 'string') return usage(target);
+  if (studyId !== undefined && !isStudyId(studyId)) return usage('--study-id must match [A-Za-z0-9_-]{1,64}');
+  if (!(await stat(folder).catch(() => undefined))?.isDirectory())
+    return usage(`${folder} is not a folder: a study is a folder with clinical.json and the image`);
+
+  const study = await readStudyFolder(folder);
+  if (!ctx.json) for (const note of study.skipped) ctx.io.err(`skipped ${note}`);
+  const request: UploadRequest = {
+    ...(studyId !== undefined ? { studyId } : {}),
+    files: study.files.map(({ path, size, sha256 }) => ({ path, size, sha256 })),
+  };
+  // The API applies the same listing rules; checking first saves a round trip and names the files.
+  const local = planUpload(studyId ?? 'local-check', request);
+  const problems = [...study.problems, ...(local.ok ? [] : local.issues.map(describeIssue))];
+  if (problems.length > 0) {
+    reportError(ctx, 'INPUT_REJECTED', `${folder} cannot be submitted:\n${problems.join('\n')}`);
+    return EXIT.rejected;
+  }
+
+  try {
+    const plan = await new ResultsApiClient(target).createStudy(request);
+    if (!ctx.json) ctx.io.err(`study ${plan.studyId}: uploading ${describeSize(study.files)}`);
+    await uploadStudy(plan.uploads, study.files, manifestFor(plan.studyId, request, study.image));
+    ctx.io.out(
+      ctx.json
+        ? JSON.stringify({ studyId: plan.studyId, files: request.files, manifestUploaded: true }, null, 2)
+        : plan.studyId,
+    );
+    return EXIT.ok;
+  } catch (error) {
+    if (error instanceof ApiError) {
+      const what = error.status === 400 ? 'refused the study' : `answered HTTP ${error.status}`;
+      reportError(ctx, error.code, `the results API ${what}:\n${error.message}`);
+      return error.status === 400 ? EXIT.rejected : EXIT.usage;
+    }
+    if (error instanceof ApiUnreachable || error instanceof UploadRefused) {
+      reportError(ctx, error.name, error.message);
+      return EXIT.usage;
+    }
+    throw error;
+  }
+}
+
+function parse(args: string[]) {
+  return parseArgs({
+    args,
+    options: { endpoint: { type: 'string' }, api: { type: 'string' }, 'study-id': { type: 'string' } },
+    allowPositionals: true,
+    strict: true,
+  });
+}
+
+function manifestFor(studyId: string, request: UploadRequest, image: Manifest['image']): Uint8Array {
+  const manifest: Manifest = { schemaVersion: 1, studyId, files: request.files, ...(image ? { image } : {}) };
+  return new TextEncoder().encode(JSON.stringify(manifest, null, 2));
+}
+
+/** Every file first (a few at a time), the manifest last: its arrival starts the run. */
+async function uploadStudy(
+  uploads: { path: string; url: string }[],
+  files: FolderFile[],
+  manifest: Uint8Array,
+): Promise<void> {
+  const byPath = new Map(files.map((f) => [f.path, f]));
+  const manifestUpload = uploads.at(-1);
+  const rest = uploads.slice(0, -1);
+  const planned = new Set(rest.map((u) => u.path));
+  if (
+    manifestUpload?.path !== MANIFEST_FILE ||
+    planned.size !== files.length ||
+    !files.every((f) => planned.has(f.path))
+  )
+    throw new Error('the results API answered with an upload plan for other files than those listed');
+  await mapLimited(rest, UPLOAD_CONCURRENCY, async (upload) => {
+    const file = byPath.get(upload.path)!;
+    await putPresigned(upload.url, { file: file.source, size: file.size }, file.path);
+  });
+  await putPresigned(manifestUpload.url, { bytes: manifest }, MANIFEST_FILE);
+}
+
+function describeSize(files: FolderFile[]): string {
+  const bytes = files.reduce((sum, f) => sum + f.size, 0);
+  return `${files.length} files, ${(bytes / 1024 ** 2).toFixed(1)} MiB, then ${MANIFEST_FILE}`;
+}

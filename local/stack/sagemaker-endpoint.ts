@@ -1,0 +1,280 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { readBody, sendJson } from './http-server';
+
+/** Where the deployed endpoint config writes responses and failures (lib/constructs/inference-endpoint.ts). */
+const OUTPUT_PREFIX = 'inference-output/responses/';
+const FAILURE_PREFIX = 'inference-output/failures/';
+/** InvokeEndpointAsync's limits: an inference id of at most 64 characters, 3,600 s per invocation. */
+const MAX_INFERENCE_ID = 64;
+const MAX_INVOCATION_SECONDS = 3600;
+const DEFAULT_INVOCATION_SECONDS = 900;
+/** Room for the container's error body in a failure reason (SNS messages are capped at 256 KB). */
+const MAX_REASON_BODY = 2000;
+
+export interface AsyncNotification {
+  /** The success or the error topic. */
+  topic: 'success' | 'error';
+  message: string;
+}
+
+export interface LocalSageMakerOptions {
+  endpointName: string;
+  region: string;
+  /** Bucket of the endpoint's output and failure paths. */
+  outputBucket: string;
+  s3: S3Client;
+  /** Base URL of the inference container's server (GET /ping, POST /invocations), once it listens. */
+  containerUrl: string | Promise<string>;
+  /** Publishes the async notification; the local stack hands it to the callback function as SNS would. */
+  publish(notification: AsyncNotification): Promise<void>;
+  /** An invocation that could not be completed or notified (its output could not be written). */
+  onFault(inferenceId: string, error: unknown): void;
+  /** Invocations served at once (the endpoint config's maxConcurrentInvocationsPerInstance). Default 1. */
+  concurrency?: number;
+  timeScale?: number;
+}
+
+interface Invocation {
+  inferenceId: string;
+  endpointName: string;
+  inputLocation: string;
+  contentType: string;
+  timeoutSeconds: number;
+  receivedTime: string;
+}
+
+export interface LocalSageMaker {
+  server: Server;
+  /** Resolves once every queued invocation has finished and notified. */
+  idle(): Promise<void>;
+  /** Drops queued invocations and abandons running ones. */
+  stop(): void;
+}
+
+/**
+ * A SageMaker asynchronous endpoint for the runtime API's InvokeEndpointAsync (POST
+ * /endpoints/{name}/async-invocations → 202 with the inference id and output location): the request is
+ * queued, its input read from S3 and posted to the container's /invocations, the answer written to the
+ * output (or failure) location, and the notification published, as the deployed endpoint does.
+ */
+export function createSageMakerEndpoint(options: LocalSageMakerOptions): LocalSageMaker {
+  const queue: Invocation[] = [];
+  const active = new Set<Promise<void>>();
+  const stopping = new AbortController();
+  const concurrency = options.concurrency ?? 1;
+
+  const pump = () => {
+    while (active.size < concurrency && queue.length > 0 && !stopping.signal.aborted) {
+      const invocation = queue.shift()!;
+      const job = serve(invocation, options, stopping.signal)
+        .catch((error: unknown) => options.onFault(invocation.inferenceId, error))
+        .finally(() => {
+          active.delete(job);
+          pump();
+        });
+      active.add(job);
+    }
+  };
+
+  const server = createServer((request, response) => {
+    accept(request, response, options).then(
+      (invocation) => {
+        if (!invocation) return;
+        queue.push(invocation);
+        pump();
+      },
+      (error: unknown) => sendJson(response, 500, { message: (error as Error).message }),
+    );
+  });
+
+  return {
+    server,
+    idle: async () => {
+      while (active.size > 0) await Promise.all(active);
+    },
+    stop: () => {
+      queue.length = 0;
+      stopping.abort();
+    },
+  };
+}
+
+async function accept(
+  request: IncomingMessage,
+  response: ServerResponse,
+  options: LocalSageMakerOptions,
+): Promise<Invocation | undefined> {
+  const match = /^\/endpoints\/([^/]+)\/async-invocations$/.exec(request.url ?? '');
+  await readBody(request, 1024 * 1024);
+  if (request.method !== 'POST' || !match) {
+    sendJson(
+      response,
+      404,
+      { message: `no route ${request.method} ${request.url}` },
+      { 'x-amzn-errortype': 'UnknownOperationException' },
+    );
+    return undefined;
+  }
+  const header = (name: string) => {
+    const value = request.headers[name];
+    return typeof value === 'string' && value !== '' ? value : undefined;
+  };
+  const endpointName = decodeURIComponent(match[1]!);
+  const inputLocation = header('x-amzn-sagemaker-inputlocation');
+  const inferenceId = header('x-amzn-sagemaker-inference-id') ?? randomUUID();
+  const timeout = Number(header('x-amzn-sagemaker-invocationtimeoutseconds') ?? DEFAULT_INVOCATION_SECONDS);
+  const problem =
+    endpointName !== options.endpointName
+      ? `Endpoint ${endpointName} not found.`
+      : !inputLocation || !parseS3Url(inputLocation)
+        ? 'InputLocation must be an s3:// URL.'
+        : inferenceId.length > MAX_INFERENCE_ID
+          ? `InferenceId is longer than ${MAX_INFERENCE_ID} characters.`
+          : !(Number.isInteger(timeout) && timeout >= 1 && timeout <= MAX_INVOCATION_SECONDS)
+            ? `InvocationTimeoutSeconds must be an integer from 1 to ${MAX_INVOCATION_SECONDS}.`
+            : undefined;
+  if (problem) {
+    sendJson(response, 400, { Message: problem }, { 'x-amzn-errortype': 'ValidationError' });
+    return undefined;
+  }
+  sendJson(
+    response,
+    202,
+    { InferenceId: inferenceId },
+    {
+      'x-amzn-sagemaker-outputlocation': outputLocation(options, inferenceId),
+      'x-amzn-sagemaker-failurelocation': failureLocation(options, inferenceId),
+    },
+  );
+  return {
+    inferenceId,
+    endpointName,
+    inputLocation: inputLocation!,
+    contentType: header('x-amzn-sagemaker-content-type') ?? 'application/octet-stream',
+    timeoutSeconds: timeout,
+    receivedTime: new Date().toISOString(),
+  };
+}
+
+type ContainerAnswer =
+  { ok: true; body: Uint8Array; contentType: string } | { ok: false; reason: string; body?: Uint8Array };
+
+async function serve(
+  invocation: Invocation,
+  options: LocalSageMakerOptions,
+  signal: AbortSignal,
+): Promise<void> {
+  const answer = await callContainer(invocation, options, signal);
+  if (signal.aborted) return;
+  const base = {
+    awsRegion: options.region,
+    eventTime: new Date().toISOString(),
+    receivedTime: invocation.receivedTime,
+    requestParameters: {
+      contentType: invocation.contentType,
+      endpointName: invocation.endpointName,
+      inputLocation: invocation.inputLocation,
+    },
+    inferenceId: invocation.inferenceId,
+    eventVersion: '1.0',
+    eventSource: 'aws:sagemaker',
+    eventName: 'InferenceResult',
+  };
+  if (answer.ok) {
+    const location = outputLocation(options, invocation.inferenceId);
+    await put(options, location, answer.body, answer.contentType);
+    const message = {
+      ...base,
+      invocationStatus: 'Completed',
+      responseParameters: { contentType: answer.contentType, outputLocation: location },
+    };
+    await options.publish({ topic: 'success', message: JSON.stringify(message) });
+  } else {
+    const location = failureLocation(options, invocation.inferenceId);
+    if (answer.body) await put(options, location, answer.body, 'application/json');
+    const message = {
+      ...base,
+      invocationStatus: 'Failed',
+      failureReason: answer.reason,
+      responseParameters: { contentType: 'application/json', failureLocation: location },
+    };
+    await options.publish({ topic: 'error', message: JSON.stringify(message) });
+  }
+}
+
+/** The input from S3, posted to the container; any fault becomes a failure reason, as SageMaker reports it. */
+async function callContainer(
+  invocation: Invocation,
+  options: LocalSageMakerOptions,
+  signal: AbortSignal,
+): Promise<ContainerAnswer> {
+  const { bucket, key } = parseS3Url(invocation.inputLocation)!;
+  let input: Uint8Array;
+  try {
+    const object = await options.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }), {
+      abortSignal: signal,
+    });
+    input = await object.Body!.transformToByteArray();
+  } catch (error) {
+    return {
+      ok: false,
+      reason: `ClientError: could not read the input ${invocation.inputLocation} (${(error as Error).name})`,
+    };
+  }
+  const timeoutMs = invocation.timeoutSeconds * (options.timeScale ?? 1) * 1000;
+  let response: Response;
+  try {
+    response = await fetch(`${await options.containerUrl}/invocations`, {
+      method: 'POST',
+      headers: { 'content-type': invocation.contentType },
+      body: input,
+      signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]),
+    });
+  } catch (error) {
+    const name = (error as Error).name;
+    return name === 'TimeoutError'
+      ? {
+          ok: false,
+          reason: `InvocationTimeout: the model did not answer within ${invocation.timeoutSeconds} seconds`,
+        }
+      : { ok: false, reason: `ModelError: the model container could not be reached (${causeOf(error)})` };
+  }
+  const body = new Uint8Array(await response.arrayBuffer());
+  if (response.ok)
+    return {
+      ok: true,
+      body,
+      contentType: response.headers.get('content-type') ?? 'application/octet-stream',
+    };
+  const kind = response.status >= 500 ? 'server' : 'client';
+  const text = new TextDecoder().decode(body).slice(0, MAX_REASON_BODY);
+  return {
+    ok: false,
+    body,
+    reason: `ModelError: Received ${kind} error (${response.status}) from the model with message "${text}"`,
+  };
+}
+
+function causeOf(error: unknown): string {
+  const cause = (error as { cause?: { code?: string } }).cause;
+  return cause?.code ?? (error as Error).message;
+}
+
+async function put(options: LocalSageMakerOptions, location: string, body: Uint8Array, contentType: string) {
+  const { bucket, key } = parseS3Url(location)!;
+  await options.s3.send(
+    new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType }),
+  );
+}
+
+const outputLocation = (options: LocalSageMakerOptions, id: string) =>
+  `s3://${options.outputBucket}/${OUTPUT_PREFIX}${id}.out`;
+const failureLocation = (options: LocalSageMakerOptions, id: string) =>
+  `s3://${options.outputBucket}/${FAILURE_PREFIX}${id}-error.out`;
+
+function parseS3Url(url: string): { bucket: string; key: string } | undefined {
+  const match = /^s3:\/\/([^/]+)\/(.+)$/.exec(url);
+  return match ? { bucket: match[1]!, key: match[2]! } : undefined;
+}

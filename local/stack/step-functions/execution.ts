@@ -1,0 +1,178 @@
+import type { CaughtError } from '../../../core/pipeline/failure';
+import type { StudyRun } from '../../../core/pipeline/run';
+import {
+  PIPELINE_STEPS,
+  RECORD_FAILURE,
+  type StageName,
+  type StepDefinition,
+} from '../../../core/pipeline/steps';
+import type { Invocation } from './lambda-invoke';
+import {
+  ALL_ERRORS,
+  RECORD_FAILURE_RETRIER,
+  matchesError,
+  retryDelaySeconds,
+  stepRetrier,
+  type Retrier,
+} from './retry';
+import { delay, withTimeout } from './timers';
+
+/** A task waiting for its token: SendTaskSuccess or SendTaskFailure settles `answer`. */
+export interface OpenTask {
+  token: string;
+  answer: Promise<Invocation>;
+  /** The task is over (answered, failed or timed out): a late answer gets TaskTimedOut. */
+  close(): void;
+}
+
+export type ExecutionEvent =
+  | { type: 'StepStarted'; stage: StageName; attempt: number }
+  | { type: 'StepSucceeded'; stage: StageName }
+  | { type: 'StepFailed'; stage: StageName; attempt: number; error: CaughtError; retryInSeconds?: number }
+  | { type: 'FailureRecorded'; stage: StageName };
+
+export type ExecutionOutcome =
+  { status: 'SUCCEEDED'; output: unknown } | { status: 'FAILED'; error: string; cause?: string };
+
+/** What an execution needs from the service that runs it. */
+export interface ExecutionEnvironment {
+  signal: AbortSignal;
+  /** Multiplies every timeout and retry delay: 1 mirrors the deployed state machine. */
+  timeScale: number;
+  invoke(handler: string, event: unknown, timeoutSeconds: number): Promise<Invocation>;
+  openTask(): OpenTask;
+  emit(event: ExecutionEvent): void;
+  /** A step succeeded with this output (the next step's input): what a resumed execution starts from. */
+  checkpoint?(stage: StageName, state: unknown): void;
+  random?: () => number;
+}
+
+/** Step Functions' limit on a state's input or output. */
+export const STATE_PAYLOAD_LIMIT_BYTES = 256 * 1024;
+
+/** The state machine's own timeout: every step at its limit on every attempt (lib/constructs/study-workflow.ts). */
+export const EXECUTION_TIMEOUT_SECONDS = PIPELINE_STEPS.reduce(
+  (sum, s) => sum + s.stepTimeoutSeconds * s.retry.maxAttempts,
+  0,
+);
+
+/**
+ * One execution of the pipeline, state for state as lib/constructs/pipeline-definition.ts builds it: each
+ * step's output is the next step's input; `invoke` steps return their result, the `callback` step gets
+ * `{taskToken, run}` and waits for the token; each step retries TRANSIENT errors with its policy and has
+ * its timeout; any other failure is caught (ResultPath `$.caught`) and handed to the failure recorder,
+ * whose answer ends the execution as Fail(error = code, cause = message).
+ */
+export async function runExecution(
+  input: StudyRun,
+  env: ExecutionEnvironment,
+  resumeAfter?: { stage: StageName; state: unknown },
+): Promise<ExecutionOutcome> {
+  let state: unknown = resumeAfter?.state ?? input;
+  const first = resumeAfter ? PIPELINE_STEPS.findIndex((s) => s.name === resumeAfter.stage) + 1 : 0;
+  for (const step of PIPELINE_STEPS.slice(first)) {
+    const result = await runWithRetries(step.name, stepRetrier(step.retry), env, (attempt) => {
+      env.emit({ type: 'StepStarted', stage: step.name, attempt });
+      return attemptStep(step, state, env);
+    });
+    if (result.ok) {
+      const oversized = payloadLimit(result.payload);
+      if (oversized) return failed(oversized);
+      state = result.payload;
+      env.checkpoint?.(step.name, state);
+      env.emit({ type: 'StepSucceeded', stage: step.name });
+      continue;
+    }
+    if (!matchesError([ALL_ERRORS], result.error.Error ?? '')) return failed(result.error);
+    return recordFailure(step.name, { ...(state as StudyRun), caught: result.error }, env);
+  }
+  return { status: 'SUCCEEDED', output: state };
+}
+
+async function runWithRetries(
+  stage: StageName,
+  retrier: Retrier,
+  env: ExecutionEnvironment,
+  attempt: (attempt: number) => Promise<Invocation>,
+): Promise<Invocation> {
+  for (let n = 1; ; n++) {
+    const result = await attempt(n);
+    if (result.ok) return result;
+    const retry = n <= retrier.maxAttempts && matchesError(retrier.errors, result.error.Error ?? '');
+    const retryInSeconds = retry ? retryDelaySeconds(retrier, n, env.random) * env.timeScale : undefined;
+    env.emit({ type: 'StepFailed', stage, attempt: n, error: result.error, retryInSeconds });
+    if (retryInSeconds === undefined) return result;
+    await delay(retryInSeconds, env.signal);
+  }
+}
+
+const STATES_TIMEOUT: Invocation = { ok: false, error: { Error: 'States.Timeout' } };
+const NEVER = new Promise<never>(() => undefined);
+
+async function attemptStep(
+  step: StepDefinition,
+  input: unknown,
+  env: ExecutionEnvironment,
+): Promise<Invocation> {
+  const functionTimeout = step.timeoutSeconds * env.timeScale;
+  const stepTimeout = step.stepTimeoutSeconds * env.timeScale;
+  if (step.completion === 'invoke') {
+    const result = await withTimeout(
+      env.invoke(step.handler, input, functionTimeout),
+      stepTimeout,
+      env.signal,
+    );
+    return result.timedOut ? STATES_TIMEOUT : result.value;
+  }
+  // waitForTaskToken: the function's own failure fails the task; its success only means "started".
+  const task = env.openTask();
+  try {
+    const started = env
+      .invoke(step.handler, { taskToken: task.token, run: input }, functionTimeout)
+      .then((invocation) => (invocation.ok ? NEVER : invocation));
+    const result = await withTimeout(Promise.race([started, task.answer]), stepTimeout, env.signal);
+    return result.timedOut ? STATES_TIMEOUT : result.value;
+  } finally {
+    task.close();
+  }
+}
+
+/** Record{Stage}Failure: the run's fields from the failed step's input, the stage and the caught error. */
+async function recordFailure(
+  stage: StageName,
+  state: StudyRun & { caught: CaughtError },
+  env: ExecutionEnvironment,
+): Promise<ExecutionOutcome> {
+  const payload = {
+    stage,
+    error: state.caught,
+    run: {
+      studyId: state.studyId,
+      manifestVersion: state.manifestVersion,
+      bucket: state.bucket,
+      artifacts: state.artifacts,
+    },
+  };
+  const result = await runWithRetries(stage, RECORD_FAILURE_RETRIER, env, () =>
+    env.invoke(RECORD_FAILURE.handler, payload, RECORD_FAILURE.timeoutSeconds * env.timeScale),
+  );
+  if (!result.ok) return failed(result.error);
+  env.emit({ type: 'FailureRecorded', stage });
+  const failure = result.payload as { code?: unknown; message?: unknown } | null;
+  if (typeof failure?.code !== 'string' || typeof failure.message !== 'string')
+    return failed({ Error: 'States.Runtime', Cause: 'the failure recorder returned no code and message' });
+  return { status: 'FAILED', error: failure.code, cause: failure.message };
+}
+
+function payloadLimit(payload: unknown): CaughtError | undefined {
+  const bytes = Buffer.byteLength(JSON.stringify(payload));
+  if (bytes <= STATE_PAYLOAD_LIMIT_BYTES) return undefined;
+  return {
+    Error: 'States.DataLimitExceeded',
+    Cause: `state output of ${bytes} bytes is over the ${STATE_PAYLOAD_LIMIT_BYTES}-byte limit`,
+  };
+}
+
+function failed(error: CaughtError): ExecutionOutcome {
+  return { status: 'FAILED', error: error.Error ?? 'States.Runtime', cause: error.Cause };
+}

@@ -1,0 +1,64 @@
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { CaughtError } from '../../../core/pipeline/failure';
+import { REPO_ROOT } from '../paths';
+import { withTimeout } from './timers';
+
+/** What calling a function gives its caller: the result, or the error as Lambda reports it. */
+export type Invocation = { ok: true; payload: unknown } | { ok: false; error: CaughtError };
+
+type Handler = (event: unknown) => unknown;
+
+/**
+ * Calls a handler module's `handler` as Lambda would: the event and the result pass through JSON (no
+ * shared objects), a thrown error becomes `{Error: errorType, Cause: {errorType, errorMessage, trace}}`,
+ * and a call over the function's timeout fails as Lambda's does. The handler module is imported on first
+ * use, so it sees the environment the local stack set.
+ */
+export async function invokeFunction(
+  handlerPath: string,
+  event: unknown,
+  timeoutSeconds: number,
+  signal: AbortSignal,
+): Promise<Invocation> {
+  try {
+    const handler = await loadHandler(handlerPath);
+    const call = Promise.resolve().then(() => handler(JSON.parse(JSON.stringify(event)) as unknown));
+    const result = await withTimeout(call, timeoutSeconds, signal);
+    if (result.timedOut) return timedOut(timeoutSeconds);
+    // Lambda answers `null` for a handler that returns nothing.
+    return { ok: true, payload: JSON.parse(JSON.stringify(result.value ?? null)) as unknown };
+  } catch (error) {
+    if (signal.aborted) throw error;
+    return { ok: false, error: lambdaError(error) };
+  }
+}
+
+const handlers = new Map<string, Promise<Handler>>();
+
+function loadHandler(handlerPath: string): Promise<Handler> {
+  let loading = handlers.get(handlerPath);
+  if (!loading) {
+    const url = pathToFileURL(path.join(REPO_ROOT, handlerPath)).href;
+    loading = import(url).then((module: { handler?: unknown }) => {
+      if (typeof module.handler !== 'function') throw new Error(`${handlerPath} exports no handler`);
+      return module.handler as Handler;
+    });
+    handlers.set(handlerPath, loading);
+  }
+  return loading;
+}
+
+function timedOut(seconds: number): Invocation {
+  const errorType = 'Sandbox.Timedout';
+  const errorMessage = `Task timed out after ${seconds.toFixed(2)} seconds`;
+  return { ok: false, error: { Error: errorType, Cause: JSON.stringify({ errorType, errorMessage }) } };
+}
+
+/** The Node.js runtime's report of a thrown value. */
+export function lambdaError(thrown: unknown): CaughtError {
+  const errorType = thrown instanceof Error ? thrown.name : typeof thrown;
+  const errorMessage = thrown instanceof Error ? thrown.message : String(thrown);
+  const trace = thrown instanceof Error ? (thrown.stack ?? '').split('\n') : [];
+  return { Error: errorType, Cause: JSON.stringify({ errorType, errorMessage, trace }) };
+}

@@ -1,0 +1,241 @@
+import { S3Client } from '@aws-sdk/client-s3';
+import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { handler } from '../../lambdas/api/handler';
+import type { StudyItem } from '../../lambdas/shared/studies-table';
+import { documentedResponses, openApiDocument, validateAgainstOpenApi } from '../support/openapi';
+import { FUSION_ENV, storedStudies } from './stored-studies';
+
+vi.hoisted(() => {
+  Object.assign(process.env, {
+    STUDIES_TABLE: 'studies-test',
+    STUDIES_BUCKET: 'sap-studies-test',
+    MODELS_BUCKET: 'sap-models-test',
+    XGBOOST_MODEL_PREFIX: 'models/xgboost/demo-1/',
+  });
+  delete process.env.SAP_LOCAL_S3;
+});
+
+const ddb = mockClient(DynamoDBDocumentClient);
+const s3 = mockClient(S3Client);
+const covered = new Set<string>();
+let studies: Awaited<ReturnType<typeof storedStudies>>;
+
+const ONE = '/studies/{studyId}';
+const MANY = '/studies';
+const event = (httpMethod: string, resource: string, rest: Partial<APIGatewayProxyEvent> = {}) =>
+  ({
+    httpMethod,
+    resource,
+    pathParameters: null,
+    queryStringParameters: null,
+    body: null,
+    isBase64Encoded: false,
+    ...rest,
+  }) as APIGatewayProxyEvent;
+const getOne = (studyId: string) => event('GET', ONE, { pathParameters: { studyId } });
+const list = (query: Record<string, string>) => event('GET', MANY, { queryStringParameters: query });
+const post = (body: unknown) =>
+  event('POST', MANY, { body: typeof body === 'string' ? body : JSON.stringify(body) });
+
+/** Calls the real handler and checks its answer against the document. */
+async function call(request: APIGatewayProxyEvent, status: number): Promise<Record<string, unknown>> {
+  const response: APIGatewayProxyResult = await handler(request);
+  expect(response.statusCode).toBe(status);
+  expect(response.headers?.['content-type']).toBe('application/json');
+  expect(validateAgainstOpenApi(request.httpMethod, request.resource, status, response.body)).toEqual([]);
+  covered.add(`${request.httpMethod} ${request.resource} ${status}`);
+  return JSON.parse(response.body) as Record<string, unknown>;
+}
+
+beforeAll(async () => {
+  expect(FUSION_ENV.MODELS_BUCKET).toBe(process.env.MODELS_BUCKET);
+  ddb.reset().onAnyCommand().resolves({});
+  studies = await storedStudies(ddb, s3);
+});
+
+beforeEach(() => {
+  ddb.reset().onAnyCommand().resolves({});
+  s3.reset().onAnyCommand().resolves({});
+});
+
+describe('docs/openapi.yaml', () => {
+  it('is OpenAPI 3.1 with SigV4 security on every operation', () => {
+    expect(openApiDocument.openapi).toMatch(/^3\.1\./);
+    const doc = openApiDocument as unknown as {
+      security: object[];
+      components: { securitySchemes: Record<string, { 'x-amazon-apigateway-authtype'?: string }> };
+    };
+    expect(doc.security).toEqual([{ sigv4: [] }]);
+    expect(doc.components.securitySchemes.sigv4?.['x-amazon-apigateway-authtype']).toBe('awsSigv4');
+  });
+
+  it('rejects a body that breaks it, so the checks below mean something', () => {
+    const study = { studyId: 's1', status: 'DONE', manifestVersion: 'v', updatedAt: 'x', stages: {} };
+    const errors = validateAgainstOpenApi('GET', '/studies/s1', 200, study);
+    expect(errors.join('\n')).toMatch(/\/status must be equal to one of the allowed values/);
+    expect(errors.join('\n')).toMatch(/\/updatedAt must match format "date-time"/);
+    expect(validateAgainstOpenApi('GET', '/studies/s1', 418, {})).toEqual([
+      'GET /studies/s1 → 418: this status (with a JSON body) is not documented',
+    ]);
+    expect(validateAgainstOpenApi('DELETE', '/studies/s1', 200, {})[0]).toMatch(/no such operation/);
+  });
+});
+
+describe('GET /studies/{studyId}', () => {
+  it.each(['received', 'inferring', 'completed', 'failed'] as const)(
+    '200: a %s study as the pipeline stores it',
+    async (which) => {
+      const item: StudyItem = studies[which];
+      ddb.on(GetCommand).resolves({ Item: item });
+      const body = await call(getOne(item.studyId), 200);
+      expect(body.studyId).toBe(item.studyId);
+      expect(body).not.toHaveProperty('executionName');
+    },
+  );
+
+  it('200: the completed study carries the probability, its factors, the scores and the model', async () => {
+    ddb.on(GetCommand).resolves({ Item: studies.completed });
+    const body = await call(getOne(studies.completed.studyId), 200);
+    expect(body).toMatchObject({
+      status: 'COMPLETED',
+      result: {
+        riskLevel: expect.stringMatching(/^(low|moderate|high)$/),
+        riskThresholds: { moderate: 0.3, high: 0.6 },
+        model: { name: 'sap-fusion-demo', version: 'demo-1' },
+        label: expect.stringContaining('not for clinical use'),
+        scores: { bisap: { name: 'BISAP' }, ranson: { name: 'Ranson' }, mctsi: { name: 'MCTSI' } },
+      },
+    });
+    expect(Object.keys(body.stages as object)).toHaveLength(6);
+    expect(body.reportUrl).toMatch(/\/results\/[^/]+\/report\.html\?.*X-Amz-Expires=900/);
+    expect(body.reportUrl).not.toMatch(/checksum/i);
+  });
+
+  it('200: the failed study carries the stage, code and message', async () => {
+    ddb.on(GetCommand).resolves({ Item: studies.failed });
+    const body = await call(getOne(studies.failed.studyId), 200);
+    expect(body.error).toEqual({
+      stage: 'Validate',
+      code: 'INPUT_REJECTED',
+      message: expect.stringContaining('[MANIFEST_SIZE_MISMATCH]'),
+    });
+    expect(body.reportUrl).toMatch(/report\.html/);
+  });
+
+  it('400 for a malformed id, without reading the table', async () => {
+    for (const id of ['a.b', '', 'x'.repeat(65), 'inference#abc']) {
+      expect(await call(getOne(id), 400)).toMatchObject({ error: 'INVALID_STUDY_ID' });
+    }
+    expect(ddb.commandCalls(GetCommand)).toHaveLength(0);
+  });
+
+  it('404 for an unknown id', async () => {
+    expect(await call(getOne('nobody-here'), 404)).toMatchObject({ error: 'NOT_FOUND' });
+  });
+
+  it('500 with a generic message when the table fails, nothing of the cause', async () => {
+    const cause = new Error('ResourceNotFoundException: table studies-test arn:aws:dynamodb:secret');
+    ddb.on(GetCommand).rejects(cause);
+    const body = await call(getOne('s1'), 500);
+    expect(body.error).toBe('INTERNAL_ERROR');
+    expect(JSON.stringify(body)).not.toMatch(/secret|arn:|studies-test|at .*\.ts/);
+  });
+});
+
+describe('GET /studies', () => {
+  const lastKey = (item: StudyItem) => ({
+    studyId: item.studyId,
+    status: item.status,
+    updatedAt: item.updatedAt,
+  });
+
+  it('200: a page with a next token, then the last page without one', async () => {
+    ddb
+      .on(QueryCommand)
+      .resolvesOnce({ Items: [studies.completed], LastEvaluatedKey: lastKey(studies.completed) })
+      .resolvesOnce({ Items: [] });
+    const first = await call(list({ status: 'COMPLETED', limit: '1' }), 200);
+    expect(first.next).toEqual(expect.any(String));
+    const last = await call(list({ status: 'COMPLETED', next: first.next as string }), 200);
+    expect(last).toEqual({ studies: [] });
+    const queries = ddb.commandCalls(QueryCommand).map((c) => c.args[0].input);
+    expect(queries[0]).toMatchObject({ Limit: 1, ScanIndexForward: false });
+    expect(queries[1]).toMatchObject({ Limit: 25, ExclusiveStartKey: lastKey(studies.completed) });
+  });
+
+  it('400 for a missing or unknown status, a bad limit, or a next token not handed out for this status', async () => {
+    ddb.on(QueryCommand).resolves({ Items: [studies.failed], LastEvaluatedKey: lastKey(studies.failed) });
+    const failedNext = (await call(list({ status: 'FAILED' }), 200)).next as string;
+    const forged = Buffer.from(JSON.stringify({ studyId: 'x', status: 'FAILED', evil: 1 })).toString(
+      'base64url',
+    );
+    ddb.resetHistory();
+    const queries: Record<string, string>[] = [
+      {},
+      { status: 'DONE' },
+      { status: 'FAILED', limit: '0' },
+      { status: 'FAILED', limit: '101' },
+      { status: 'FAILED', limit: 'ten' },
+      { status: 'FAILED', next: '!!' },
+      { status: 'FAILED', next: forged },
+      { status: 'COMPLETED', next: failedNext },
+      { status: 'FAILED', cursor: failedNext, next: '' },
+    ];
+    for (const query of queries) {
+      expect(await call(list(query), 400), JSON.stringify(query)).toMatchObject({ error: 'INVALID_QUERY' });
+    }
+    expect(ddb.commandCalls(QueryCommand)).toHaveLength(0);
+  });
+
+  it('500 with a generic message when the query fails', async () => {
+    ddb.on(QueryCommand).rejects(new Error('ValidationException: The provided starting key is invalid'));
+    expect(await call(list({ status: 'FAILED' }), 500)).toMatchObject({ error: 'INTERNAL_ERROR' });
+  });
+});
+
+describe('POST /studies', () => {
+  const files = [
+    { path: 'clinical.json', size: 1834 },
+    { path: 'image/ct.nii.gz', size: 41820388, sha256: 'ab'.repeat(32) },
+  ];
+
+  it('201: a fresh studyId and one presigned URL per file, the manifest last', async () => {
+    const body = await call(post({ files }), 201);
+    const uploads = body.uploads as { path: string; url: string }[];
+    expect(uploads.map((u) => u.path)).toEqual(['clinical.json', 'image/ct.nii.gz', 'manifest.json']);
+    expect(s3.calls()).toHaveLength(0);
+  });
+
+  it('201: the studyId the client names', async () => {
+    expect(await call(post({ studyId: 'hosp-2025-0117', files }), 201)).toMatchObject({
+      studyId: 'hosp-2025-0117',
+    });
+  });
+
+  it('400 for a body that is not JSON, not the shape, or a listing the manifest rules refuse', async () => {
+    await call(post('{"files": ['), 400);
+    await call(post({ imageFiles: ['a.dcm'] }), 400);
+    await call(post({ files, studyId: '../x' }), 400);
+    const refused = await call(post({ files: [{ path: 'image/a.dcm', size: 5 }] }), 400);
+    expect(refused.issues).toEqual([expect.objectContaining({ code: 'MANIFEST_INVALID', field: 'files' })]);
+  });
+
+  it('500 when the function is misconfigured, saying nothing of it', async () => {
+    const bucket = process.env.STUDIES_BUCKET;
+    delete process.env.STUDIES_BUCKET;
+    try {
+      const body = await call(post({ files }), 500);
+      expect(JSON.stringify(body)).not.toContain('STUDIES_BUCKET');
+    } finally {
+      process.env.STUDIES_BUCKET = bucket;
+    }
+  });
+});
+
+it('every documented response of the handler was produced and checked', () => {
+  const documented = documentedResponses().map((r) => `${r.method} ${r.path} ${r.status}`);
+  expect([...covered].sort()).toEqual(documented.sort());
+});

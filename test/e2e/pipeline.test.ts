@@ -1,0 +1,117 @@
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generatePhantom, phantomStudyFiles, type PhantomImageFormat } from '../../core/phantom';
+import { studyKeys } from '../../core/study/keys';
+import { PROGRESS } from '../../core/study/status';
+import { LOCAL_NAMES } from '../../local/stack/local-env';
+import { startE2eStack, type E2eStack } from './local-stack';
+
+let e2e: E2eStack;
+beforeAll(async () => {
+  e2e = await startE2eStack();
+});
+afterAll(() => e2e?.close());
+
+/** Small (2 mm in plane, 5 mm slices: what validation accepts) but wider than one U-Net window. */
+const phantom = generatePhantom({
+  dims: [128, 128, 40],
+  spacing: [2, 2, 5],
+  seed: 11,
+  variant: ['necrotising', 'pleural-effusion'],
+});
+
+const studyItem = async (studyId: string) =>
+  (await e2e.studies.send(new GetCommand({ TableName: LOCAL_NAMES.studiesTable, Key: { studyId } }))).Item;
+
+const apiGet = async (path: string) => {
+  const response = await fetch(`${e2e.stack.apiUrl}${path}`);
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+};
+
+describe('the local stack, end to end', () => {
+  it.each<PhantomImageFormat>(['nifti', 'dicom'])(
+    'takes a %s study from upload to COMPLETED with a probability, factors and scores',
+    async (format) => {
+      const studyId = `e2e-${format}`;
+      const record = await e2e.run(studyId, phantomStudyFiles(phantom, format, studyId));
+      expect(record).toMatchObject({ status: 'SUCCEEDED' });
+
+      const item = await studyItem(studyId);
+      expect(item).toMatchObject({ studyId, status: 'COMPLETED' });
+      expect(Object.keys(item!.stages as object).sort()).toEqual([...PROGRESS].sort());
+      const result = item!.result as Record<string, unknown>;
+      expect(result.probability).toBeGreaterThan(0);
+      expect(result.probability).toBeLessThan(1);
+      expect(result.riskLevel).toMatch(/^(low|moderate|high)$/);
+      expect((result.topFactors as unknown[]).length).toBeGreaterThan(0);
+      expect(Object.keys(result.scores as object)).toEqual(
+        expect.arrayContaining(['bisap', 'ranson', 'mctsi', 'sirs']),
+      );
+
+      const written = await e2e.objects(`results/${studyId}/`);
+      expect(new TextDecoder().decode(written.get(studyKeys.explanation(studyId)))).toContain('<svg');
+      expect((await e2e.objects(studyKeys.mask(studyId))).size).toBe(1);
+    },
+  );
+
+  it('serves through the HTTP API exactly what DynamoDB holds', async () => {
+    for (const studyId of ['e2e-nifti', 'e2e-dicom']) {
+      const item = await studyItem(studyId);
+      const { status, body } = await apiGet(`/studies/${studyId}`);
+      expect(status).toBe(200);
+      const { studyId: id, status: state, manifestVersion, updatedAt, stages, error, result } = item!;
+      const { reportUrl, ...stored } = body;
+      expect(stored).toEqual(
+        JSON.parse(
+          JSON.stringify({ studyId: id, status: state, manifestVersion, updatedAt, stages, error, result }),
+        ),
+      );
+      // The report link is a presigned GET of results/{id}/report.html on the local S3 endpoint.
+      if (reportUrl !== undefined) {
+        const report = await fetch(reportUrl as string);
+        expect(report.status).toBe(200);
+        expect(await report.text()).toContain('<html');
+      }
+    }
+    const listed = await apiGet('/studies?status=COMPLETED');
+    expect((listed.body.studies as { studyId: string }[]).map((s) => s.studyId).sort()).toEqual([
+      'e2e-dicom',
+      'e2e-nifti',
+    ]);
+    expect((await apiGet('/studies/no-such-study')).status).toBe(404);
+    expect((await apiGet('/studies/bad%20id')).status).toBe(400);
+  });
+
+  it('runs a manifest uploaded twice once, whether the copy arrives during or after the run', async () => {
+    const studyId = 'e2e-twice';
+    const files = phantomStudyFiles(phantom, 'nifti', studyId);
+    const started: string[] = [];
+    let firstStart: () => void = () => undefined;
+    const running = new Promise<void>((resolve) => (firstStart = resolve));
+    const stop = e2e.stack.stepFunctions.onEvent((event) => {
+      if (event.type !== 'ExecutionStarted' || event.studyId !== studyId) return;
+      started.push(event.execution);
+      firstStart();
+    });
+    try {
+      const during = e2e.run(studyId, files);
+      // The same manifest again while the first run is going: the same execution name, nothing new starts.
+      await running;
+      await e2e.stack.s3Client.send(
+        new PutObjectCommand({
+          Bucket: e2e.stack.s3.studiesBucket,
+          Key: studyKeys.manifest(studyId),
+          Body: files['manifest.json'],
+        }),
+      );
+      expect((await during).status).toBe('SUCCEEDED');
+      const completed = await studyItem(studyId);
+      await e2e.run(studyId, files);
+      expect(started).toHaveLength(1);
+      expect(await studyItem(studyId)).toEqual(completed);
+    } finally {
+      stop();
+    }
+  });
+});
