@@ -15,8 +15,8 @@ import os
 import numpy as np
 import torch
 
-from export_onnx import write_json
 import settings as S
+from export_onnx import write_json
 from networks import ResNet3D50, UNet3D
 from phantoms import REPO, export, load
 from preprocess import normalise, resnet_input
@@ -52,10 +52,9 @@ def resnet_block(resnet_card):
         os.path.join(WORK, 'resnet'), RESNET_SEED, '--varied-grids', '--region-margin-mm', str(margin)
     )[0]
     hu, mask = load(entry)
-    size = resnet_card['input']['size']
-    return resnet_input(entry, hu, mask, resnet_card['cropMarginMm'], size, resnet_card['intensity']['huWindow'])[
-        None, None
-    ]
+    window = resnet_card['intensity']['huWindow']
+    crop = resnet_input(entry, hu, mask, resnet_card['cropMarginMm'], resnet_card['input']['size'], window)
+    return crop[None, None]
 
 
 def card(name):

@@ -4,7 +4,8 @@
   models/demo/resnet/ narrow 3D ResNet50 that separates severe from not-severe phantoms (revised Atlanta)
 
 each as model.onnx + model.pt (state dict) + model-card.json (core/inference/model-card.ts), then the parity
-fixtures (make-parity-fixtures.py). Phantoms are drawn by export-phantoms.ts into --work (kept between runs).
+fixtures (make-parity-fixtures.py). Phantoms are drawn by export-phantoms.ts into --work and kept between
+runs (delete it after changing core/phantom).
 
 Reproduce from a clean clone (Debian or Ubuntu, Node 20):
   apt-get install python3-torch python3-onnx python3-scipy python3-sklearn && npm ci
@@ -33,10 +34,10 @@ VERSION = 'demo-1'
 SEED = 20251126
 THREADS = 2
 
-UNET_STEPS = 1200
+UNET_STEPS = 1000
 UNET_BATCH = 2
 UNET_LR = 3e-3
-RESNET_EPOCHS = 30
+RESNET_EPOCHS = 20
 RESNET_BATCH = 16
 RESNET_LR = 2e-3
 

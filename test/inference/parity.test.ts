@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
@@ -17,6 +18,8 @@ const FIXTURES = new URL('test/fixtures/inference/', REPO);
  * weight) with room to spare.
  */
 const MAX_ABS_DIFF = 1e-4;
+/** Every demo model file in the repository together (issue #5: the repository stays small to clone). */
+const MAX_DEMO_MODELS_BYTES = 25 * 1024 * 1024;
 
 interface TensorFixture {
   name: string;
@@ -60,6 +63,15 @@ describe('demo model cards', () => {
     expect(card.synthetic).toBe(true);
     expect(card.intendedUse).toMatch(/not for clinical use/);
     expect(card.sha256).toBe(sha256(new URL(card.file, dir)));
+  });
+
+  it(`models/demo, all models together, stays under ${MAX_DEMO_MODELS_BYTES / 1024 / 1024} MB`, () => {
+    const demo = fileURLToPath(new URL('models/demo/', REPO));
+    const files = readdirSync(demo, { recursive: true, encoding: 'utf8' });
+    const bytes = files
+      .map((f) => statSync(join(demo, f)))
+      .reduce((sum, s) => sum + (s.isFile() ? s.size : 0), 0);
+    expect(bytes).toBeLessThanOrEqual(MAX_DEMO_MODELS_BYTES);
   });
 });
 
