@@ -6,9 +6,10 @@ import { writeFileSync } from 'node:fs';
 import { assembleFeatures } from '../../core/fusion/feature-vector';
 import { modelCardSchema, type FeatureSource } from '../../core/fusion/model-card';
 import { normaliseClinical } from '../../core/ingest/clinical';
-import { generatePhantom, type PhantomVariant } from '../../core/phantom';
+import { generatePhantom } from '../../core/phantom';
 import { extractRadiomics } from '../../core/radiomics/extract';
 import { profileSettings } from '../../core/radiomics/profiles';
+import { cohortVariants } from '../demo-models/cohort';
 
 const COHORT_SIZE = 300;
 const OUT = new URL('../../models/demo/', import.meta.url);
@@ -71,16 +72,6 @@ export const DEMO_FEATURES: FeatureSource[] = [
   },
 ];
 
-const VARIANTS: PhantomVariant[][] = [
-  ['normal'],
-  ['oedematous'],
-  ['necrotising'],
-  ['peripancreatic-fluid'],
-  ['pleural-effusion'],
-  ['necrotising', 'pleural-effusion'],
-  ['necrotising', 'peripancreatic-fluid', 'pleural-effusion'],
-];
-
 // The card is only used here for its feature list; train-fusion-model.py writes the real one with the checksum.
 const card = modelCardSchema.parse({
   schemaVersion: 1,
@@ -93,7 +84,7 @@ const card = modelCardSchema.parse({
 });
 const lines = [['studyId', 'sap', ...DEMO_FEATURES.map((f) => f.name)].join(',')];
 for (let seed = 1; seed <= COHORT_SIZE; seed++) {
-  const phantom = generatePhantom({ dims: [128, 128, 64], seed, variant: VARIANTS[seed % VARIANTS.length] });
+  const phantom = generatePhantom({ dims: [128, 128, 64], seed, variant: [...cohortVariants(seed)] });
   const clinical = normaliseClinical(phantom.clinical);
   if (!clinical.ok) throw new Error(`phantom ${seed}: ${JSON.stringify(clinical.issues)}`);
   const radiomics = extractRadiomics(phantom.volume, phantom.mask, profileSettings('pancreas')).features;

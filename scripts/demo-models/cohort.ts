@@ -1,6 +1,6 @@
-// Which phantom a demo-model seed stands for. The variant cycle and the SAP label are those of
-// scripts/demo-model/make-cohort.ts (seed % 7 picks the variants; label = revised Atlanta "severe"), so the
-// image models learn the same outcome the fusion model does. Contrast is added here: a third of the seeds are
+// Which phantom a demo-model seed stands for. The variant cycle and the SAP label are shared with the fusion
+// cohort (scripts/demo-model/make-cohort.ts: seed % 7 picks the variants; label = revised Atlanta "severe"),
+// so the image models learn the same outcome the fusion model does. Contrast is added here: a third of the seeds are
 // portal venous phase, so the U-Net meets enhanced and unenhanced glands.
 import type { Phantom, PhantomVariant } from '../../core/phantom';
 
