@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { isStudyId } from './study-id';
 
 /** Object keys of the studies bucket (ARCHITECTURE.md, "Artifacts and state"). */
@@ -5,18 +6,35 @@ export const studyKeys = {
   incomingPrefix: (studyId: string) => `incoming/${studyId}/`,
   manifest: (studyId: string) => `incoming/${studyId}/manifest.json`,
   clinicalUpload: (studyId: string) => `incoming/${studyId}/clinical.json`,
-  volume: (studyId: string) => `work/${studyId}/volume.nii.gz`,
-  clinical: (studyId: string) => `work/${studyId}/clinical.json`,
-  mask: (studyId: string) => `work/${studyId}/mask.nii.gz`,
-  inference: (studyId: string) => `work/${studyId}/inference.json`,
-  inferenceRequest: (studyId: string) => `work/${studyId}/inference-request.json`,
-  radiomics: (studyId: string) => `work/${studyId}/radiomics.json`,
   explanation: (studyId: string) => `results/${studyId}/explanation.svg`,
   report: (studyId: string) => `results/${studyId}/report.html`,
-  validation: (studyId: string) => `work/${studyId}/validation.json`,
   rejection: (studyId: string) => `rejected/${studyId}/reason.json`,
   rejectionReport: (studyId: string) => `rejected/${studyId}/validation.json`,
 };
+
+/** What names one run of a study: the study and the manifest version that started it. */
+export interface RunIdentity {
+  studyId: string;
+  manifestVersion: string;
+}
+
+/**
+ * Keys of one run's intermediate artifacts, under `work/{id}/v-{digest of the manifest version}/`: a
+ * re-uploaded manifest starts a new version whose artifacts never mix with those of a run still in flight.
+ */
+export function workKeys(run: RunIdentity) {
+  const prefix = `work/${run.studyId}/v-${createHash('sha256').update(run.manifestVersion).digest('hex').slice(0, 16)}/`;
+  return {
+    prefix,
+    volume: `${prefix}volume.nii.gz`,
+    clinical: `${prefix}clinical.json`,
+    mask: `${prefix}mask.nii.gz`,
+    inference: `${prefix}inference.json`,
+    inferenceRequest: `${prefix}inference-request.json`,
+    radiomics: `${prefix}radiomics.json`,
+    validation: `${prefix}validation.json`,
+  };
+}
 
 /** Prefix of the intermediate artifacts, which a lifecycle rule expires. */
 export const WORK_PREFIX = 'work/';

@@ -9,7 +9,7 @@ import { StepError } from '../../core/pipeline/step-error';
 import type { RadiomicsResult } from '../../core/radiomics/extract';
 import { studyReportHtml } from '../../core/report';
 import { classicScores } from '../../core/scores';
-import { studyKeys } from '../../core/study/keys';
+import { studyKeys, workKeys } from '../../core/study/keys';
 import type { XgbModel } from '../../core/xgboost';
 import { enterStage } from '../shared/enter-stage';
 import { requiredEnv } from '../shared/env';
@@ -41,11 +41,12 @@ async function fusionModel(): Promise<{ card: ModelCard; model: XgbModel }> {
 export async function handler(run: StudyRun): Promise<StudyRun> {
   await enterStage('Fuse', run);
   const { studyId, bucket } = run;
+  const keys = workKeys(run);
   const [clinicalDoc, radiomicsDoc, inference, images] = await Promise.all([
-    getJson(bucket, studyKeys.clinical(studyId)) as Promise<{ clinical: NormalisedClinical }>,
-    getJson(bucket, studyKeys.radiomics(studyId)) as Promise<RadiomicsResult>,
-    getJson(bucket, studyKeys.inference(studyId)),
-    readVolumeAndMask(bucket, studyId),
+    getJson(bucket, keys.clinical) as Promise<{ clinical: NormalisedClinical }>,
+    getJson(bucket, keys.radiomics) as Promise<RadiomicsResult>,
+    getJson(bucket, keys.inference),
+    readVolumeAndMask(bucket, run),
   ]);
   const { card, model } = await fusionModel();
   const { result, explanationSvg } = fuse(model, card, {

@@ -3,7 +3,7 @@ import { InvokeEndpointAsyncCommand } from '@aws-sdk/client-sagemaker-runtime';
 import type { InferenceRequest } from '../../core/inference/request';
 import { FUNCTION_ENV } from '../../core/pipeline/function-env';
 import type { CallbackInput } from '../../core/pipeline/run';
-import { studyKeys } from '../../core/study/keys';
+import { workKeys } from '../../core/study/keys';
 import { sagemaker } from '../shared/aws-clients';
 import { enterStage } from '../shared/enter-stage';
 import { requiredEnv } from '../shared/env';
@@ -23,14 +23,15 @@ export async function handler({ taskToken, run }: CallbackInput): Promise<{ infe
   await enterStage('Infer', run);
   const inferenceId = createHash('sha256').update(taskToken).digest('hex').slice(0, 40);
   // What the inference container reads: pointers to the volume and where to write its outputs.
+  const keys = workKeys(run);
   const request: InferenceRequest = {
     studyId: run.studyId,
     bucket: run.bucket,
-    volumeKey: studyKeys.volume(run.studyId),
-    maskKey: studyKeys.mask(run.studyId),
-    inferenceKey: studyKeys.inference(run.studyId),
+    volumeKey: keys.volume,
+    maskKey: keys.mask,
+    inferenceKey: keys.inference,
   };
-  const requestKey = studyKeys.inferenceRequest(run.studyId);
+  const requestKey = keys.inferenceRequest;
   await putJson(run.bucket, requestKey, request);
   await parkTaskToken(inferenceId, { taskToken, run });
   await sagemaker.send(

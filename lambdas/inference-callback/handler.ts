@@ -7,7 +7,7 @@ import {
 import type { SNSEvent } from 'aws-lambda';
 import { readInferenceNotification } from '../../core/pipeline/inference-notification';
 import type { StudyRun } from '../../core/pipeline/run';
-import { studyKeys } from '../../core/study/keys';
+import { workKeys } from '../../core/study/keys';
 import { sfn } from '../shared/aws-clients';
 import { logger } from '../shared/logger';
 import { dropTaskToken, findTaskToken } from '../shared/studies-table';
@@ -33,8 +33,8 @@ export async function handler(event: SNSEvent): Promise<void> {
           ...run,
           artifacts: {
             ...run.artifacts,
-            mask: studyKeys.mask(run.studyId),
-            inference: studyKeys.inference(run.studyId),
+            mask: workKeys(run).mask,
+            inference: workKeys(run).inference,
           },
         };
         await sfn.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(next) }));

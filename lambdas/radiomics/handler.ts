@@ -1,21 +1,20 @@
 import type { StudyRun } from '../../core/pipeline/run';
 import { extractRadiomics } from '../../core/radiomics/extract';
 import { DEFAULT_PROFILE, profileSettings } from '../../core/radiomics/profiles';
-import { studyKeys } from '../../core/study/keys';
+import { workKeys } from '../../core/study/keys';
 import { enterStage } from '../shared/enter-stage';
 import { logger } from '../shared/logger';
 import { putJson } from '../shared/s3-objects';
 import { readVolumeAndMask } from '../shared/study-images';
 
 /**
- * Radiomics: work/{id}/volume.nii.gz + work/{id}/mask.nii.gz → work/{id}/radiomics.json (features by IBSI
+ * Radiomics: the run's volume.nii.gz + mask.nii.gz → radiomics.json beside them (features by IBSI
  * tag, the settings and engine version that produced them). An empty, tiny or misaligned mask fails the
  * study with MASK_EMPTY, MASK_TOO_SMALL or MASK_GRID_MISMATCH.
  */
 export async function handler(run: StudyRun): Promise<StudyRun> {
   await enterStage('Radiomics', run);
-  const { studyId, bucket } = run;
-  const { volume, mask } = await readVolumeAndMask(bucket, studyId);
+  const { volume, mask } = await readVolumeAndMask(run.bucket, run);
   const result = extractRadiomics(
     volume,
     mask,
@@ -27,6 +26,7 @@ export async function handler(run: StudyRun): Promise<StudyRun> {
     roiVoxels: result.roi.intensityVoxels,
     timingsMs: result.timingsMs,
   });
-  await putJson(bucket, studyKeys.radiomics(studyId), result);
-  return { ...run, artifacts: { ...run.artifacts, radiomics: studyKeys.radiomics(studyId) } };
+  const key = workKeys(run).radiomics;
+  await putJson(run.bucket, key, result);
+  return { ...run, artifacts: { ...run.artifacts, radiomics: key } };
 }

@@ -5,7 +5,7 @@ import { LIMITS } from '../../core/ingest/limits';
 import { validateStudy } from '../../core/ingest/validate-study';
 import type { StudyRun } from '../../core/pipeline/run';
 import { StepError } from '../../core/pipeline/step-error';
-import { studyKeys } from '../../core/study/keys';
+import { studyKeys, workKeys } from '../../core/study/keys';
 import { s3 } from '../shared/aws-clients';
 import { enterStage } from '../shared/enter-stage';
 import { logger } from '../shared/logger';
@@ -13,7 +13,7 @@ import { putJson } from '../shared/s3-objects';
 import { s3StudySource } from './s3-study-source';
 
 /**
- * Validate: incoming/{id}/* → work/{id}/volume.nii.gz (canonical RAS, int16 HU) and work/{id}/clinical.json
+ * Validate: incoming/{id}/* → work/{id}/v-{version}/volume.nii.gz (canonical RAS, int16 HU) and clinical.json
  * (SI units). A rejected study fails with INPUT_REJECTED listing every issue; the full report goes to
  * rejected/{id}/validation.json. The originals under incoming/ are only read.
  *
@@ -35,21 +35,22 @@ export async function handler(run: StudyRun): Promise<StudyRun> {
     await putJson(bucket, studyKeys.rejectionReport(studyId), report);
     throw new StepError('INPUT_REJECTED', report.errors.map(describeIssue).join('\n'));
   }
+  const keys = workKeys(run);
   await s3.send(
     new PutObjectCommand({
       Bucket: bucket,
-      Key: studyKeys.volume(studyId),
+      Key: keys.volume,
       Body: encodeNiftiGz(volume, { description: 'sap-pipeline canonical CT (RAS, int16 HU)' }),
       ContentType: 'application/gzip',
     }),
   );
-  await putJson(bucket, studyKeys.clinical(studyId), {
+  await putJson(bucket, keys.clinical, {
     clinical,
     conversions: report.clinical?.conversions ?? [],
   });
-  await putJson(bucket, studyKeys.validation(studyId), report);
+  await putJson(bucket, keys.validation, report);
   return {
     ...run,
-    artifacts: { ...run.artifacts, volume: studyKeys.volume(studyId), clinical: studyKeys.clinical(studyId) },
+    artifacts: { ...run.artifacts, volume: keys.volume, clinical: keys.clinical },
   };
 }

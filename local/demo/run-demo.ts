@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { GetObjectCommand, NoSuchKey } from '@aws-sdk/client-s3';
 import type { StageName } from '../../core/pipeline/steps';
-import { studyKeys } from '../../core/study/keys';
+import { studyKeys, workKeys } from '../../core/study/keys';
 import { ResultsApiClient, type StudyView } from '../api-client';
 import { submitCommand } from '../cli/submit-command';
 import { stageTimings, recordRunnerEvents, type StageTiming } from '../stack/progress';
@@ -111,7 +111,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoOutcome> {
     const copy = (key: string, name: string) => copyOut(stack!, key, path.join(options.outDir, name));
     const [explanation, mask, report] = await Promise.all([
       copy(studyKeys.explanation(studyId), 'explanation.svg'),
-      copy(studyKeys.mask(studyId), 'mask.nii.gz'),
+      copy(workKeys(study).mask, 'mask.nii.gz'),
       copy(studyKeys.report(studyId), 'report.html'),
     ]);
     recorder.dispose();

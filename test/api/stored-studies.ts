@@ -12,6 +12,7 @@ import { executionNameFor } from '../../core/study/study-id';
 import { handler as fuse } from '../../lambdas/fuse/handler';
 import { handler as recordFailure } from '../../lambdas/record-failure/handler';
 import { moveStatus, recordReceived, type StudyItem } from '../../lambdas/shared/studies-table';
+import { workKeys } from '../../core/study/keys';
 
 type S3Stub = AwsClientStub<S3Client>;
 type DdbStub = AwsClientStub<DynamoDBDocumentClient>;
@@ -65,7 +66,7 @@ export async function storedStudies(ddb: DdbStub, s3: S3Stub) {
   const inferring = await advance(received, 'INFERRING');
 
   const completed = await advance(await receive('done-0002'), 'SCORING');
-  serveFuseInputs(s3, 'studies-test', 'done-0002');
+  serveFuseInputs(s3, runOf(completed));
   ddb.resetHistory();
   await fuse(runOf(completed));
   apply(completed, ddb);
@@ -140,7 +141,9 @@ function apply(item: StudyItem, ddb: DdbStub): void {
   }
 }
 
-function serveFuseInputs(s3: S3Stub, bucket: string, studyId: string): void {
+function serveFuseInputs(s3: S3Stub, run: StudyRun): void {
+  const { bucket } = run;
+  const work = workKeys(run);
   const clinical = normaliseClinical(ADMISSION);
   if (!clinical.ok)
     throw new Error(`fixture clinical record must normalise: ${JSON.stringify(clinical.issues)}`);
@@ -150,11 +153,11 @@ function serveFuseInputs(s3: S3Stub, bucket: string, studyId: string): void {
   // The CT and its mask, for the report the Fuse step writes beside the result.
   const phantom = generatePhantom({ dims: [48, 48, 24], seed: 5 });
   const objects: [string, string, Uint8Array][] = [
-    [bucket, `work/${studyId}/volume.nii.gz`, encodeNiftiGz(phantom.volume)],
-    [bucket, `work/${studyId}/mask.nii.gz`, encodeNiftiGz(phantom.mask)],
-    [bucket, `work/${studyId}/clinical.json`, json({ clinical: clinical.clinical })],
-    [bucket, `work/${studyId}/radiomics.json`, json(RADIOMICS)],
-    [bucket, `work/${studyId}/inference.json`, json({})],
+    [bucket, work.volume, encodeNiftiGz(phantom.volume)],
+    [bucket, work.mask, encodeNiftiGz(phantom.mask)],
+    [bucket, work.clinical, json({ clinical: clinical.clinical })],
+    [bucket, work.radiomics, json(RADIOMICS)],
+    [bucket, work.inference, json({})],
     [FUSION_ENV.MODELS_BUCKET, `${FUSION_ENV.XGBOOST_MODEL_PREFIX}model-card.json`, demo('model-card.json')],
     [FUSION_ENV.MODELS_BUCKET, `${FUSION_ENV.XGBOOST_MODEL_PREFIX}model.ubj`, demo('model.ubj')],
   ];

@@ -4,7 +4,6 @@ import { createInferenceServer } from '../../containers/gpu-inference/server';
 import { readNifti } from '../../core/imaging/nifti';
 import type { Vec3 } from '../../core/imaging/volume';
 import { generatePhantom } from '../../core/phantom';
-import { studyKeys } from '../../core/study/keys';
 import { closeServer, listen } from '../../local/stack/http-server';
 import { cohortContrast, cohortVariants } from '../../scripts/demo-models/cohort';
 import {
@@ -15,6 +14,7 @@ import {
   requestFor,
   startS3Fixture,
   type S3Fixture,
+  keysOf,
 } from './fixtures';
 
 /**
@@ -76,7 +76,7 @@ describe.skipIf(!demoModelsPresent)('inference container: the demo U-Net end to 
       });
       expect(response.status).toBe(200);
       const object = await fixture.s3.send(
-        new GetObjectCommand({ Bucket: BUCKET, Key: studyKeys.mask(studyId) }),
+        new GetObjectCommand({ Bucket: BUCKET, Key: keysOf(studyId).mask }),
       );
       const mask = readNifti(await object.Body!.transformToByteArray(), 'mask.nii.gz');
       scores.push({

@@ -13,7 +13,7 @@ import { NIFTI_DATATYPE_CODES, encodeNifti, encodeNiftiGz } from '../../core/ima
 import { NIFTI1, NIFTI1_MIN_DATA_OFFSET } from '../../core/imaging/nifti/layout';
 import type { Volume } from '../../core/imaging/volume';
 import type { InferenceRequest } from '../../core/inference/request';
-import { studyKeys } from '../../core/study/keys';
+import { workKeys } from '../../core/study/keys';
 import { startS3, type LocalS3 } from '../../local/stack/s3-server';
 import { unetCard, writeModelDir } from '../inference/model-dir';
 
@@ -56,13 +56,17 @@ export function s3ClientFor(endpoint: string): S3Client {
   });
 }
 
+/** The artifact keys of a study's one run in these tests. */
+export const keysOf = (studyId: string) => workKeys({ studyId, manifestVersion: 'test-upload' });
+
 export function requestFor(studyId: string): InferenceRequest {
+  const keys = keysOf(studyId);
   return {
     studyId,
     bucket: BUCKET,
-    volumeKey: studyKeys.volume(studyId),
-    maskKey: studyKeys.mask(studyId),
-    inferenceKey: studyKeys.inference(studyId),
+    volumeKey: keys.volume,
+    maskKey: keys.mask,
+    inferenceKey: keys.inference,
   };
 }
 
@@ -72,7 +76,7 @@ export async function putObject(s3: S3Client, key: string, body: Uint8Array): Pr
 
 /** The volume as Validate writes it: int16 HU NIfTI-1, gzip. */
 export async function putVolume(s3: S3Client, studyId: string, volume: Volume): Promise<void> {
-  await putObject(s3, studyKeys.volume(studyId), encodeNiftiGz(volume));
+  await putObject(s3, keysOf(studyId).volume, encodeNiftiGz(volume));
 }
 
 /** The same grid stored as float32 (what a careless export writes), gzip. */

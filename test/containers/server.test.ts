@@ -4,7 +4,6 @@ import { createInferenceServer, type InferenceServerOptions } from '../../contai
 import { readNifti } from '../../core/imaging/nifti';
 import type { Volume } from '../../core/imaging/volume';
 import { inferenceResultSchema } from '../../core/inference/result';
-import { studyKeys } from '../../core/study/keys';
 import { generatePhantom } from '../../core/phantom';
 import { closeServer, listen } from '../../local/stack/http-server';
 import {
@@ -21,6 +20,7 @@ import {
   startS3Fixture,
   tinyModelDir,
   type S3Fixture,
+  keysOf,
 } from './fixtures';
 
 /** A small phantom: big enough for any U-Net patch at its spacing, quick on one CPU thread. */
@@ -127,13 +127,13 @@ describe('inference container: POST /invocations', () => {
     const answered = inferenceResultSchema.parse(await response.json());
 
     const stored = inferenceResultSchema.parse(
-      JSON.parse(new TextDecoder().decode(await getBytes(studyKeys.inference('phantom-7')))),
+      JSON.parse(new TextDecoder().decode(await getBytes(keysOf('phantom-7').inference))),
     );
     expect(stored).toEqual(answered);
     expect(stored.executionProvider).toBe('cpu');
     expect(stored.synthetic).toBe(true);
 
-    const mask = readNifti(await getBytes(studyKeys.mask('phantom-7')), 'mask.nii.gz');
+    const mask = readNifti(await getBytes(keysOf('phantom-7').mask), 'mask.nii.gz');
     expect(mask.datatype).toBe('uint8');
     expect(mask.dims).toEqual(volume.dims);
     mask.affine.forEach((v, n) => expect(v).toBeCloseTo(volume.affine[n]!, 3));
@@ -177,18 +177,20 @@ describe('inference container: POST /invocations', () => {
     expect(response.status).toBe(424);
     expect(await response.json()).toMatchObject({
       error: 'VOLUME_NOT_FOUND',
-      message: expect.stringContaining(`s3://${BUCKET}/work/never-validated/volume.nii.gz`),
+      message: expect.stringContaining(`s3://${BUCKET}/${keysOf('never-validated').volume}`),
     });
   });
 
   it('refuses a float32 volume with 422 "wrong dtype" instead of converting it', async () => {
     const { volume } = generatePhantom({ dims: PHANTOM_DIMS, seed: 8 });
-    await putObject(fixture.s3, studyKeys.volume('float-volume'), float32NiftiGz(volume));
+    await putObject(fixture.s3, keysOf('float-volume').volume, float32NiftiGz(volume));
     const response = await invoke(base, requestFor('float-volume'));
     expect(response.status).toBe(422);
     expect(await response.json()).toMatchObject({
       error: 'VOLUME_WRONG_DTYPE',
-      message: expect.stringMatching(/^wrong dtype: work\/float-volume\/volume\.nii\.gz holds float32/),
+      message: expect.stringMatching(
+        /^wrong dtype: work\/float-volume\/v-[0-9a-f]{16}\/volume\.nii\.gz holds float32/,
+      ),
     });
   });
 
@@ -207,7 +209,7 @@ describe('inference container: POST /invocations', () => {
   it('refuses a corrupt volume file with 422', async () => {
     await putObject(
       fixture.s3,
-      studyKeys.volume('corrupt'),
+      keysOf('corrupt').volume,
       new TextEncoder().encode('not a NIfTI file at all'),
     );
     const response = await invoke(base, requestFor('corrupt'));

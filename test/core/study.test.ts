@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeEventKey, studyIdOfManifestKey, studyKeys } from '../../core/study/keys';
+import { decodeEventKey, studyIdOfManifestKey, studyKeys, workKeys } from '../../core/study/keys';
 import { IN_PROGRESS_STATUSES, oldestProgressAgeSeconds } from '../../core/study/progress-age';
 import { PROGRESS, STUDY_STATUSES, canMove, statusesBefore, type StudyStatus } from '../../core/study/status';
 import { executionNameFor, isStudyId } from '../../core/study/study-id';
@@ -92,8 +92,12 @@ describe('keys', () => {
 
   it('lays out the artifacts of the architecture', () => {
     expect(studyKeys.manifest('x')).toBe('incoming/x/manifest.json');
-    expect(studyKeys.volume('x')).toBe('work/x/volume.nii.gz');
-    expect(studyKeys.inferenceRequest('x')).toBe('work/x/inference-request.json');
+    const first = workKeys({ studyId: 'x', manifestVersion: 'v1' });
+    expect(first.volume).toMatch(/^work\/x\/v-[0-9a-f]{16}\/volume\.nii\.gz$/);
+    expect(first.inferenceRequest).toBe(`${first.prefix}inference-request.json`);
+    // A re-uploaded manifest gets its own prefix: two versions' artifacts never share a key.
+    expect(workKeys({ studyId: 'x', manifestVersion: 'v2' }).prefix).not.toBe(first.prefix);
+    expect(workKeys({ studyId: 'x', manifestVersion: 'v1' })).toEqual(first);
     expect(studyKeys.rejection('x')).toBe('rejected/x/reason.json');
     expect(studyKeys.explanation('x')).toBe('results/x/explanation.svg');
   });

@@ -2,7 +2,7 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generatePhantom, phantomStudyFiles, type PhantomImageFormat } from '../../core/phantom';
-import { studyKeys } from '../../core/study/keys';
+import { studyKeys, workKeys } from '../../core/study/keys';
 import { PROGRESS } from '../../core/study/status';
 import { LOCAL_NAMES } from '../../local/stack/local-env';
 import { startE2eStack, type E2eStack } from './local-stack';
@@ -51,7 +51,9 @@ describe('the local stack, end to end', () => {
 
       const written = await e2e.objects(`results/${studyId}/`);
       expect(new TextDecoder().decode(written.get(studyKeys.explanation(studyId)))).toContain('<svg');
-      expect((await e2e.objects(studyKeys.mask(studyId))).size).toBe(1);
+      expect(
+        (await e2e.objects(workKeys(item as { studyId: string; manifestVersion: string }).mask)).size,
+      ).toBe(1);
     },
   );
 

@@ -50,7 +50,7 @@ async function expectRejected(studyId: string, files: Record<string, Uint8Array>
       ]),
     ),
   ).toEqual(new Map(Object.entries(files).map(([name, bytes]) => [name, Buffer.from(bytes)])));
-  expect((await e2e.objects(`work/${studyId}/volume`)).size).toBe(0);
+  expect((await e2e.objects(`work/${studyId}/`)).size).toBe(0);
   expect((await e2e.objects(studyKeys.explanation(studyId))).size).toBe(0);
 }
 

@@ -11,6 +11,7 @@ import type { StudyRun } from '../../core/pipeline/run';
 import { extractRadiomics } from '../../core/radiomics/extract';
 import { profileSettings } from '../../core/radiomics/profiles';
 import { handler as fuse } from '../../lambdas/fuse/handler';
+import { workKeys } from '../../core/study/keys';
 
 vi.hoisted(() => {
   Object.assign(process.env, { MODELS_BUCKET: 'models', XGBOOST_MODEL_PREFIX: 'models/xgboost/demo-1/' });
@@ -19,6 +20,7 @@ vi.hoisted(() => {
 const s3 = mockClient(S3Client);
 const ddb = mockClient(DynamoDBDocumentClient);
 const run: StudyRun = { studyId: 's1', manifestVersion: 'v1', bucket: 'studies', artifacts: {} };
+const WORK = workKeys(run).prefix;
 const phantom = generatePhantom({
   dims: [128, 128, 64],
   seed: 77,
@@ -44,11 +46,11 @@ beforeEach(() => {
   s3.reset().on(PutObjectCommand).resolves({});
   ddb.reset().onAnyCommand().resolves({});
   serve({
-    'studies/work/s1/clinical.json': text({ clinical: clinical.clinical }),
-    'studies/work/s1/radiomics.json': text(radiomics),
-    'studies/work/s1/inference.json': text({}),
-    'studies/work/s1/volume.nii.gz': encodeNiftiGz(phantom.volume),
-    'studies/work/s1/mask.nii.gz': encodeNiftiGz(phantom.mask),
+    [`studies/${WORK}clinical.json`]: text({ clinical: clinical.clinical }),
+    [`studies/${WORK}radiomics.json`]: text(radiomics),
+    [`studies/${WORK}inference.json`]: text({}),
+    [`studies/${WORK}volume.nii.gz`]: encodeNiftiGz(phantom.volume),
+    [`studies/${WORK}mask.nii.gz`]: encodeNiftiGz(phantom.mask),
     'models/models/xgboost/demo-1/model-card.json': demo('model-card.json'),
     'models/models/xgboost/demo-1/model.ubj': demo('model.ubj'),
   });

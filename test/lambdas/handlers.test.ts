@@ -29,6 +29,7 @@ import { handler as inferenceCallback } from '../../lambdas/inference-callback/h
 import { handler as recordFailure } from '../../lambdas/record-failure/handler';
 import { handler as startStudy } from '../../lambdas/start-study/handler';
 import { handler as watchdog } from '../../lambdas/watchdog/handler';
+import { workKeys } from '../../core/study/keys';
 
 const ENV = vi.hoisted(() => {
   const env = {
@@ -57,8 +58,9 @@ const conditionFailed = () =>
   new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
 const bucket = ENV.STUDIES_BUCKET;
 const table = ENV.STUDIES_TABLE;
-const work = (file: string) => `work/s1/${file}`;
+const work = (file: string) => `${WORK}${file}`;
 const run: StudyRun = { studyId: 's1', manifestVersion: 'v1', bucket, artifacts: {} };
+const WORK = workKeys(run).prefix;
 const inputOf = <T>(calls: { args: [{ input: T }] }[], i = 0): T => {
   const call = calls[i];
   if (!call) throw new Error(`no call #${i}`);
@@ -145,7 +147,7 @@ describe('infer', () => {
     const { inferenceId } = await infer({ taskToken: 'token-1', run });
     expect(inputOf(ddb.commandCalls(UpdateCommand)).ExpressionAttributeValues?.[':status']).toBe('INFERRING');
     const put = inputOf(s3.commandCalls(PutObjectCommand));
-    expect(put).toMatchObject({ Bucket: bucket, Key: 'work/s1/inference-request.json' });
+    expect(put).toMatchObject({ Bucket: bucket, Key: `${WORK}inference-request.json` });
     const keys = { volumeKey: work('volume.nii.gz'), maskKey: work('mask.nii.gz') };
     const request = JSON.parse(String(put.Body)) as unknown;
     expect(request).toEqual({ studyId: 's1', bucket, ...keys, inferenceKey: work('inference.json') });
@@ -154,7 +156,7 @@ describe('infer', () => {
     expect(parked.expiresAt).toBeGreaterThanOrEqual(before + 3600 + 900);
     const invoke = inputOf(sagemaker.commandCalls(InvokeEndpointAsyncCommand));
     expect(invoke.EndpointName).toBe(ENV.INFERENCE_ENDPOINT);
-    const location = `s3://${bucket}/work/s1/inference-request.json`;
+    const location = `s3://${bucket}/${WORK}inference-request.json`;
     expect(invoke).toMatchObject({ InputLocation: location, InferenceId: inferenceId });
     expect(inferenceId).toMatch(/^\S{1,64}$/);
     const [invoked] = sagemaker.commandCalls(InvokeEndpointAsyncCommand);
@@ -178,7 +180,7 @@ describe('inference-callback', () => {
   };
   const success = snsEvent('Completed', { responseParameters: { outputLocation: 's3://out/x.out' } });
   const failure = snsEvent('Failed', { failureReason: 'ClientError: model returned 500' });
-  const parkedRun: StudyRun = { ...run, artifacts: { volume: 'work/s1/volume.nii.gz' } };
+  const parkedRun: StudyRun = { ...run, artifacts: { volume: `${WORK}volume.nii.gz` } };
   const tokenKey = { studyId: `inference#${id}` };
   const park = () => ddb.on(GetCommand).resolves({ Item: { ...tokenKey, taskToken: 'tok', run: parkedRun } });
 

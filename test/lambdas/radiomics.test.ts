@@ -6,16 +6,18 @@ import { encodeNiftiGz } from '../../core/imaging/nifti';
 import { generatePhantom } from '../../core/phantom';
 import type { StudyRun } from '../../core/pipeline/run';
 import { handler as radiomics } from '../../lambdas/radiomics/handler';
+import { workKeys } from '../../core/study/keys';
 
 const s3 = mockClient(S3Client);
 const ddb = mockClient(DynamoDBDocumentClient);
 const run: StudyRun = { studyId: 's1', manifestVersion: 'v1', bucket: 'studies', artifacts: {} };
+const WORK = workKeys(run).prefix;
 const phantom = generatePhantom({ dims: [128, 128, 64], seed: 5 });
 
 function serve(mask: Uint8Array): void {
   const objects: Record<string, Uint8Array> = {
-    'work/s1/volume.nii.gz': encodeNiftiGz(phantom.volume),
-    'work/s1/mask.nii.gz': encodeNiftiGz({ ...phantom.mask, data: mask }),
+    [`${WORK}volume.nii.gz`]: encodeNiftiGz(phantom.volume),
+    [`${WORK}mask.nii.gz`]: encodeNiftiGz({ ...phantom.mask, data: mask }),
   };
   for (const [key, bytes] of Object.entries(objects)) {
     s3.on(GetObjectCommand, { Key: key }).resolves({
@@ -36,9 +38,9 @@ describe('Radiomics handler', () => {
     expect(ddb.commandCalls(UpdateCommand)[0]?.args[0].input.ExpressionAttributeValues?.[':status']).toBe(
       'EXTRACTING',
     );
-    expect(next.artifacts.radiomics).toBe('work/s1/radiomics.json');
+    expect(next.artifacts.radiomics).toBe(`${WORK}radiomics.json`);
     const put = s3.commandCalls(PutObjectCommand)[0]!.args[0].input;
-    expect(put.Key).toBe('work/s1/radiomics.json');
+    expect(put.Key).toBe(`${WORK}radiomics.json`);
     const written = JSON.parse(String(put.Body)) as {
       features: Record<string, number>;
       settings: { profile: string };

@@ -7,10 +7,12 @@ import { readNiftiHuVolume } from '../../core/imaging/nifti';
 import type { StudyRun } from '../../core/pipeline/run';
 import { handler as validate } from '../../lambdas/validate/handler';
 import { smallCtNifti, study, type StudyFiles } from '../bad-inputs/study-builder';
+import { workKeys } from '../../core/study/keys';
 
 const s3 = mockClient(S3Client);
 const ddb = mockClient(DynamoDBDocumentClient);
 const run: StudyRun = { studyId: 's1', manifestVersion: 'v1', bucket: 'studies', artifacts: {} };
+const WORK = workKeys(run).prefix;
 
 /** Serves a study folder as incoming/s1/ of the mocked bucket. */
 function upload(files: StudyFiles): void {
@@ -41,12 +43,12 @@ describe('Validate handler', () => {
     expect(ddb.commandCalls(UpdateCommand)[0]?.args[0].input.ExpressionAttributeValues?.[':status']).toBe(
       'VALIDATING',
     );
-    expect(next.artifacts).toEqual({ volume: 'work/s1/volume.nii.gz', clinical: 'work/s1/clinical.json' });
+    expect(next.artifacts).toEqual({ volume: `${WORK}volume.nii.gz`, clinical: `${WORK}clinical.json` });
     const puts = putsTo();
-    const written = readNiftiHuVolume(puts['work/s1/volume.nii.gz']!.Body as Uint8Array, 'volume.nii.gz');
+    const written = readNiftiHuVolume(puts[`${WORK}volume.nii.gz`]!.Body as Uint8Array, 'volume.nii.gz');
     expect(written.volume.dims).toEqual([24, 24, 20]);
-    gunzipSync(puts['work/s1/volume.nii.gz']!.Body as Uint8Array); // a real gzip stream
-    const clinical = JSON.parse(String(puts['work/s1/clinical.json']!.Body)) as {
+    gunzipSync(puts[`${WORK}volume.nii.gz`]!.Body as Uint8Array); // a real gzip stream
+    const clinical = JSON.parse(String(puts[`${WORK}clinical.json`]!.Body)) as {
       clinical: { admission: { age: number } };
     };
     expect(clinical.clinical.admission.age).toBe(54);

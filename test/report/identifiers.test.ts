@@ -16,6 +16,7 @@ import { handler as fuse } from '../../lambdas/fuse/handler';
 import { handler as recordFailure } from '../../lambdas/record-failure/handler';
 import { handler as validate } from '../../lambdas/validate/handler';
 import { demoModelFile, syntheticInference } from './phantom-study';
+import { workKeys } from '../../core/study/keys';
 
 vi.hoisted(() => {
   Object.assign(process.env, { MODELS_BUCKET: 'models', XGBOOST_MODEL_PREFIX: 'models/xgboost/demo-1/' });
@@ -29,6 +30,7 @@ const NAMES = ['Zhang Wei', 'Wang Fang', '张伟'];
 const s3 = mockClient(S3Client);
 const ddb = mockClient(DynamoDBDocumentClient);
 const run: StudyRun = { studyId: 's1', manifestVersion: 'v1', bucket: 'studies', artifacts: {} };
+const WORK = workKeys(run).prefix;
 const phantom = generatePhantom({
   // 2 mm in-plane: the coarsest spacing Validate accepts.
   dims: [200, 200, 48],
@@ -86,12 +88,12 @@ describe('a clinical.json carrying patient names', () => {
     });
     await validate(run);
     // Validate keeps fields it does not know (clinical.extra): the names reach the Fuse step.
-    expect(text('studies/work/s1/clinical.json')).toContain(NAMES[0]);
+    expect(text(`studies/${WORK}clinical.json`)).toContain(NAMES[0]);
     // Infer and Radiomics, as their handlers would have written them.
-    serve('studies/work/s1/mask.nii.gz', encodeNiftiGz(phantom.mask));
-    serve('studies/work/s1/inference.json', json(syntheticInference(phantom)));
+    serve(`studies/${WORK}mask.nii.gz`, encodeNiftiGz(phantom.mask));
+    serve(`studies/${WORK}inference.json`, json(syntheticInference(phantom)));
     // Radiomics features are beside the point here: the model scores them as missing.
-    serve('studies/work/s1/radiomics.json', json({ features: {} }));
+    serve(`studies/${WORK}radiomics.json`, json({ features: {} }));
     await fuse(run);
     const report = text('studies/results/s1/report.html');
     expect(report).toContain('id="probability"');

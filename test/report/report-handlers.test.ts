@@ -11,6 +11,7 @@ import { handler as fuse } from '../../lambdas/fuse/handler';
 import { handler as recordFailure } from '../../lambdas/record-failure/handler';
 import { REPORT_URL_SECONDS, reportUrl } from '../../lambdas/shared/report-url';
 import { demoModelFile, phantomReportInput } from './phantom-study';
+import { workKeys } from '../../core/study/keys';
 
 vi.hoisted(() => {
   Object.assign(process.env, { MODELS_BUCKET: 'models', XGBOOST_MODEL_PREFIX: 'models/xgboost/demo-1/' });
@@ -20,15 +21,16 @@ vi.hoisted(() => {
 const s3 = mockClient(S3Client);
 const ddb = mockClient(DynamoDBDocumentClient);
 const run: StudyRun = { studyId: 's1', manifestVersion: 'v1', bucket: 'studies', artifacts: {} };
+const WORK = workKeys(run).prefix;
 const { phantom, input } = phantomReportInput();
 const radiomics = extractRadiomics(phantom.volume, phantom.mask, profileSettings('pancreas'));
 const json = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
 const objects: Record<string, Uint8Array> = {
-  'studies/work/s1/clinical.json': json({ clinical: input.clinical }),
-  'studies/work/s1/radiomics.json': json(radiomics),
-  'studies/work/s1/inference.json': json(input.inference),
-  'studies/work/s1/volume.nii.gz': encodeNiftiGz(phantom.volume),
-  'studies/work/s1/mask.nii.gz': encodeNiftiGz(phantom.mask),
+  [`studies/${WORK}clinical.json`]: json({ clinical: input.clinical }),
+  [`studies/${WORK}radiomics.json`]: json(radiomics),
+  [`studies/${WORK}inference.json`]: json(input.inference),
+  [`studies/${WORK}volume.nii.gz`]: encodeNiftiGz(phantom.volume),
+  [`studies/${WORK}mask.nii.gz`]: encodeNiftiGz(phantom.mask),
   'models/models/xgboost/demo-1/model-card.json': demoModelFile('model-card.json'),
   'models/models/xgboost/demo-1/model.ubj': demoModelFile('model.ubj'),
 };
@@ -86,7 +88,7 @@ describe('Fuse writes the study report', () => {
   });
 
   it('still reports a study whose inference.json it cannot read, without its model versions', async () => {
-    s3.on(GetObjectCommand, { Bucket: 'studies', Key: 'work/s1/inference.json' }).resolves({
+    s3.on(GetObjectCommand, { Bucket: 'studies', Key: `${WORK}inference.json` }).resolves({
       Body: { transformToByteArray: async () => json({ probability: 0.4 }) } as never,
     });
     await fuse(run);
