@@ -53,3 +53,12 @@ export function readManifestEvent(detail: unknown): ManifestEventOutcome {
   const sequencer = object.sequencer?.toUpperCase().padStart(SEQUENCER_LENGTH, '0');
   return { kind: 'manifest', arrival: { bucket: bucket.name, studyId, manifestVersion, sequencer } };
 }
+
+/**
+ * The version a manifest's Object Created event carries, read back from a HeadObject answer: S3's version
+ * id where the bucket is versioned, otherwise the ETag (which events give without its quotes).
+ */
+export function manifestVersionOfHead(head: { VersionId?: string; ETag?: string }): string | undefined {
+  const versionId = head.VersionId && head.VersionId !== 'null' ? head.VersionId : undefined;
+  return versionId ?? head.ETag?.replace(/^"|"$/g, '');
+}

@@ -1,4 +1,5 @@
 import type { StudyStatus } from '../study/status';
+import { RUN_MODES, type RunMode } from './run';
 
 /**
  * The one definition of the pipeline: the CDK state machine and the local runner are both built from it,
@@ -32,6 +33,8 @@ export interface StepDefinition extends LambdaSizing {
   /** Limit on the whole step, the wait for a callback included. */
   stepTimeoutSeconds: number;
   retry: RetryPolicy;
+  /** The run modes this step runs in; a run of another mode passes it by. */
+  modes: readonly RunMode[];
 }
 
 const TRANSIENT_RETRY: RetryPolicy = {
@@ -40,6 +43,9 @@ const TRANSIENT_RETRY: RetryPolicy = {
   backoffRate: 2,
   maxDelaySeconds: 30,
 };
+
+/** The steps that compute a study's inputs: a rescore reuses what they kept. */
+const COMPUTING_MODES: readonly RunMode[] = ['score', 'features'];
 
 export const PIPELINE_STEPS: readonly StepDefinition[] = [
   {
@@ -52,6 +58,7 @@ export const PIPELINE_STEPS: readonly StepDefinition[] = [
     timeoutSeconds: 300,
     stepTimeoutSeconds: 360,
     retry: TRANSIENT_RETRY,
+    modes: COMPUTING_MODES,
   },
   {
     name: 'Infer',
@@ -63,6 +70,7 @@ export const PIPELINE_STEPS: readonly StepDefinition[] = [
     // SageMaker async inference allows 3,600 s per invocation; leave 15 min for scaling out of zero.
     stepTimeoutSeconds: 3600 + 900,
     retry: TRANSIENT_RETRY,
+    modes: COMPUTING_MODES,
   },
   {
     name: 'Radiomics',
@@ -73,6 +81,7 @@ export const PIPELINE_STEPS: readonly StepDefinition[] = [
     timeoutSeconds: 600,
     stepTimeoutSeconds: 660,
     retry: TRANSIENT_RETRY,
+    modes: COMPUTING_MODES,
   },
   {
     name: 'Fuse',
@@ -85,8 +94,12 @@ export const PIPELINE_STEPS: readonly StepDefinition[] = [
     timeoutSeconds: 120,
     stepTimeoutSeconds: 180,
     retry: TRANSIENT_RETRY,
+    modes: RUN_MODES,
   },
 ];
+
+/** Whether `step` runs in a run of `mode`. */
+export const runsIn = (step: StepDefinition, mode: RunMode): boolean => step.modes.includes(mode);
 
 /** Records a caught failure on the study (FAILED + `rejected/{id}/reason.json`); runs after any step's Catch. */
 export const RECORD_FAILURE: LambdaSizing = {

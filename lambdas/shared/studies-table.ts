@@ -27,6 +27,15 @@ export interface StudyItem {
   stages: Partial<Record<StudyStatus, string>>;
   error?: StudyFailure;
   result?: Record<string, unknown>;
+  /** The latest rescore of a COMPLETED study: which fusion model version, and how it ended. */
+  rescore?: RescoreRecord;
+}
+
+export interface RescoreRecord {
+  modelVersion: string;
+  status: 'COMPLETED' | 'FAILED';
+  at: string;
+  error?: StudyFailure;
 }
 
 export interface ParkedToken {
@@ -127,6 +136,43 @@ export async function moveStatus(
   const before = (await update)?.Attributes as Before | undefined;
   if (before) publishPoints(transitionMetrics(before, status, new Date(values[':now'] as string), extra));
   return true;
+}
+
+/**
+ * Ends a rescore of a COMPLETED study: with `result`, replaces its result; with `error`, records why the
+ * rescore failed and keeps the result it had. Returns false, changing nothing, when the study is no longer
+ * COMPLETED at the run's manifest version.
+ */
+export async function recordRescore(
+  run: StudyRun,
+  outcome: { result: Record<string, unknown> } | { error: StudyFailure },
+): Promise<boolean> {
+  const at = now();
+  const rescore: RescoreRecord = {
+    modelVersion: run.fusionModelVersion ?? 'deployed',
+    status: 'result' in outcome ? 'COMPLETED' : 'FAILED',
+    at,
+    ...('error' in outcome ? { error: outcome.error } : {}),
+  };
+  const replacesResult = 'result' in outcome;
+  return conditional(
+    dynamo.send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: { studyId: run.studyId },
+        UpdateExpression: `SET rescore = :rescore, updatedAt = :now${replacesResult ? ', #result = :result' : ''}`,
+        ConditionExpression: 'manifestVersion = :version AND #status = :completed',
+        ExpressionAttributeNames: { '#status': 'status', ...(replacesResult ? { '#result': 'result' } : {}) },
+        ExpressionAttributeValues: {
+          ':rescore': rescore,
+          ':now': at,
+          ':version': run.manifestVersion,
+          ':completed': 'COMPLETED',
+          ...(replacesResult ? { ':result': outcome.result } : {}),
+        },
+      }),
+    ),
+  );
 }
 
 export async function getStudy(studyId: string): Promise<StudyItem | undefined> {

@@ -4,7 +4,8 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { TRANSIENT } from '../../core/pipeline/step-error';
-import { PIPELINE_STEPS, type StageName, type StepDefinition } from '../../core/pipeline/steps';
+import { RUN_MODES } from '../../core/pipeline/run';
+import { PIPELINE_STEPS, runsIn, type StageName, type StepDefinition } from '../../core/pipeline/steps';
 import type { PipelineFunction } from './pipeline-function';
 
 /** Lambda invocation faults that say nothing about the study and are worth retrying. */
@@ -16,6 +17,7 @@ const LAMBDA_TRANSIENT_ERRORS = [
   'Lambda.ClientExecutionTimeoutException',
 ];
 const CAUGHT = '$.caught';
+const MODE = '$.mode';
 
 export interface PipelineDefinitionProps {
   steps: Record<StageName, PipelineFunction>;
@@ -24,7 +26,8 @@ export interface PipelineDefinitionProps {
 
 /**
  * Validate → Infer (waits for its task token) → Radiomics → Fuse, in the order and with the retries and
- * timeouts of core's PIPELINE_STEPS. Any step's Catch records FAILED with stage, code and message.
+ * timeouts of core's PIPELINE_STEPS; a step is passed by in the run modes it does not run in (a rescore
+ * goes straight to Fuse). Any step's Catch records FAILED with stage, code and message.
  */
 export function buildPipelineDefinition(parent: Construct, props: PipelineDefinitionProps): sfn.IChainable {
   const scope = new Construct(parent, 'Definition');
@@ -32,7 +35,7 @@ export function buildPipelineDefinition(parent: Construct, props: PipelineDefini
     errorPath: sfn.JsonPath.stringAt('$.code'),
     causePath: sfn.JsonPath.stringAt('$.message'),
   });
-  const tasksInOrder = PIPELINE_STEPS.map((step) => {
+  const tasks = PIPELINE_STEPS.map((step) => {
     const task = stepTask(scope, step, props.steps[step.name].function);
     task.addRetry({
       errors: [TRANSIENT, ...LAMBDA_TRANSIENT_ERRORS],
@@ -48,11 +51,34 @@ export function buildPipelineDefinition(parent: Construct, props: PipelineDefini
     });
     return task;
   });
-  const [first, ...rest] = tasksInOrder;
-  if (!first) throw new Error('the pipeline has no steps');
-  let chain = sfn.Chain.start(first);
-  for (const task of rest) chain = chain.next(task);
-  return chain.next(new sfn.Succeed(scope, 'StudyCompleted'));
+  // Built from the end: each step leads to the next one's entry, which may first pass it by.
+  let next: sfn.IChainable = new sfn.Succeed(scope, 'StudyCompleted');
+  for (let n = PIPELINE_STEPS.length - 1; n >= 0; n--) {
+    const step = PIPELINE_STEPS[n]!;
+    const task = tasks[n]!.next(next);
+    next = modeGate(scope, step, task, next) ?? task;
+  }
+  return next;
+}
+
+/**
+ * `Run{Step}?`: a Choice that passes the step by in the run modes it does not run in. Steps that run in
+ * every mode have none. A run without `mode` is a `score` run.
+ */
+function modeGate(
+  scope: Construct,
+  step: StepDefinition,
+  task: sfn.IChainable,
+  skipTo: sfn.IChainable,
+): sfn.Choice | undefined {
+  const skipped = RUN_MODES.filter((mode) => !runsIn(step, mode));
+  if (skipped.length === 0) return undefined;
+  const isMode = skipped.map((mode) => sfn.Condition.stringEquals(MODE, mode));
+  const inSkippedMode = sfn.Condition.and(
+    sfn.Condition.isPresent(MODE),
+    isMode.length === 1 ? isMode[0]! : sfn.Condition.or(...isMode),
+  );
+  return new sfn.Choice(scope, `Run${step.name}?`).when(inSkippedMode, skipTo).otherwise(task);
 }
 
 function stepTask(scope: Construct, step: StepDefinition, fn: lambda.IFunction): tasks.LambdaInvoke {

@@ -1,8 +1,9 @@
 import type { CaughtError } from '../../../core/pipeline/failure';
-import type { StudyRun } from '../../../core/pipeline/run';
+import { modeOf, type StudyRun } from '../../../core/pipeline/run';
 import {
   PIPELINE_STEPS,
   RECORD_FAILURE,
+  runsIn,
   type StageName,
   type StepDefinition,
 } from '../../../core/pipeline/steps';
@@ -15,7 +16,7 @@ import {
   stepRetrier,
   type Retrier,
 } from './retry';
-import { delay, withTimeout } from './timers';
+import { delay, scaledTimeout, withTimeout } from './timers';
 
 /** A task waiting for its token: SendTaskSuccess or SendTaskFailure settles `answer`. */
 export interface OpenTask {
@@ -39,11 +40,15 @@ export interface ExecutionEnvironment {
   signal: AbortSignal;
   /** Multiplies every timeout and retry delay: 1 mirrors the deployed state machine. */
   timeScale: number;
+  /** No scaled timeout is shorter than this (or than its deployed value, if that is shorter). Default 0. */
+  minTimeoutSeconds?: number;
   invoke(handler: string, event: unknown, timeoutSeconds: number): Promise<Invocation>;
   openTask(): OpenTask;
   emit(event: ExecutionEvent): void;
   /** A step succeeded with this output (the next step's input): what a resumed execution starts from. */
   checkpoint?(stage: StageName, state: unknown): void;
+  /** Awaited after a step succeeded, before the next starts: `event` is what its function was invoked with. */
+  betweenSteps?(step: { stage: StageName; event: unknown; output: unknown }): Promise<void>;
   random?: () => number;
 }
 
@@ -58,7 +63,7 @@ export const EXECUTION_TIMEOUT_SECONDS = PIPELINE_STEPS.reduce(
 
 /**
  * One execution of the pipeline, state for state as lib/constructs/pipeline-definition.ts builds it: each
- * step's output is the next step's input; `invoke` steps return their result, the `callback` step gets
+ * step's output is the next step's input; a step is passed by in the modes it does not run in; `invoke` steps return their result, the `callback` step gets
  * `{taskToken, run}` and waits for the token; each step retries TRANSIENT errors with its policy and has
  * its timeout; any other failure is caught (ResultPath `$.caught`) and handed to the failure recorder,
  * whose answer ends the execution as Fail(error = code, cause = message).
@@ -71,9 +76,12 @@ export async function runExecution(
   let state: unknown = resumeAfter?.state ?? input;
   const first = resumeAfter ? PIPELINE_STEPS.findIndex((s) => s.name === resumeAfter.stage) + 1 : 0;
   for (const step of PIPELINE_STEPS.slice(first)) {
+    // Run{Step}?: the Choice that passes a step by in the modes it does not run in.
+    if (!runsIn(step, modeOf(state as StudyRun))) continue;
+    let event: unknown;
     const result = await runWithRetries(step.name, stepRetrier(step.retry), env, (attempt) => {
       env.emit({ type: 'StepStarted', stage: step.name, attempt });
-      return attemptStep(step, state, env);
+      return attemptStep(step, state, env, (sent) => (event = sent));
     });
     if (result.ok) {
       const oversized = payloadLimit(result.payload);
@@ -81,6 +89,7 @@ export async function runExecution(
       state = result.payload;
       env.checkpoint?.(step.name, state);
       env.emit({ type: 'StepSucceeded', stage: step.name });
+      await env.betweenSteps?.({ stage: step.name, event, output: state });
       continue;
     }
     if (!matchesError([ALL_ERRORS], result.error.Error ?? '')) return failed(result.error);
@@ -113,10 +122,12 @@ async function attemptStep(
   step: StepDefinition,
   input: unknown,
   env: ExecutionEnvironment,
+  sent: (event: unknown) => void,
 ): Promise<Invocation> {
-  const functionTimeout = step.timeoutSeconds * env.timeScale;
-  const stepTimeout = step.stepTimeoutSeconds * env.timeScale;
+  const functionTimeout = scaledTimeout(step.timeoutSeconds, env.timeScale, env.minTimeoutSeconds);
+  const stepTimeout = scaledTimeout(step.stepTimeoutSeconds, env.timeScale, env.minTimeoutSeconds);
   if (step.completion === 'invoke') {
+    sent(input);
     const result = await withTimeout(
       env.invoke(step.handler, input, functionTimeout),
       stepTimeout,
@@ -126,9 +137,11 @@ async function attemptStep(
   }
   // waitForTaskToken: the function's own failure fails the task; its success only means "started".
   const task = env.openTask();
+  const event = { taskToken: task.token, run: input };
+  sent(event);
   try {
     const started = env
-      .invoke(step.handler, { taskToken: task.token, run: input }, functionTimeout)
+      .invoke(step.handler, event, functionTimeout)
       .then((invocation) => (invocation.ok ? NEVER : invocation));
     const result = await withTimeout(Promise.race([started, task.answer]), stepTimeout, env.signal);
     return result.timedOut ? STATES_TIMEOUT : result.value;
@@ -154,7 +167,11 @@ async function recordFailure(
     },
   };
   const result = await runWithRetries(stage, RECORD_FAILURE_RETRIER, env, () =>
-    env.invoke(RECORD_FAILURE.handler, payload, RECORD_FAILURE.timeoutSeconds * env.timeScale),
+    env.invoke(
+      RECORD_FAILURE.handler,
+      payload,
+      scaledTimeout(RECORD_FAILURE.timeoutSeconds, env.timeScale, env.minTimeoutSeconds),
+    ),
   );
   if (!result.ok) return failed(result.error);
   env.emit({ type: 'FailureRecorded', stage });

@@ -3,7 +3,8 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { describe, expect, it } from 'vitest';
-import { PIPELINE_STEPS, type StageName } from '../../../core/pipeline/steps';
+import { modeOf, RUN_MODES } from '../../../core/pipeline/run';
+import { PIPELINE_STEPS, runsIn, type StageName } from '../../../core/pipeline/steps';
 import { buildPipelineDefinition } from '../../../lib/constructs/pipeline-definition';
 import type { PipelineFunction } from '../../../lib/constructs/pipeline-function';
 import { Storage } from '../../../lib/constructs/storage';
@@ -21,6 +22,26 @@ interface AslState {
   Catch?: { ErrorEquals: string[]; ResultPath: string; Next: string }[];
   ErrorPath?: string;
   CausePath?: string;
+  Choices?: (AslCondition & { Next: string })[];
+  Default?: string;
+}
+
+interface AslCondition {
+  And?: AslCondition[];
+  Or?: AslCondition[];
+  Variable?: string;
+  IsPresent?: boolean;
+  StringEquals?: string;
+}
+
+/** The Choice operators the definition uses, evaluated on a run input. */
+function holds(condition: AslCondition, input: Record<string, unknown>): boolean {
+  if (condition.And) return condition.And.every((c) => holds(c, input));
+  if (condition.Or) return condition.Or.some((c) => holds(c, input));
+  const value = input[condition.Variable!.replace(/^\$\./, '')];
+  if (condition.IsPresent !== undefined) return (value !== undefined) === condition.IsPresent;
+  if (condition.StringEquals !== undefined) return value === condition.StringEquals;
+  throw new Error(`operator not modelled: ${JSON.stringify(condition)}`);
 }
 
 /** The deployed state machine's definition (ASL), built by the same construct code as the stack's. */
@@ -57,11 +78,24 @@ const asl = (retrier: Retrier, deployedErrors: string[]) => ({
 describe('the local runner mirrors the deployed state machine', () => {
   const { StartAt, States } = deployedDefinition();
 
-  it('runs the same steps in the same order, then succeeds', () => {
-    const order: string[] = [];
-    for (let name: string | undefined = StartAt; name; name = States[name]!.Next) order.push(name);
-    expect(order).toEqual([...PIPELINE_STEPS.map((s) => s.name), 'StudyCompleted']);
-  });
+  it.each([undefined, ...RUN_MODES])(
+    'runs the same steps in the same order in mode %s, then succeeds',
+    (mode) => {
+      const input = mode ? { mode } : {};
+      const order: string[] = [];
+      for (let name: string | undefined = StartAt; name;) {
+        const state: AslState = States[name]!;
+        if (state.Type === 'Choice')
+          name = state.Choices!.find((choice) => holds(choice, input))?.Next ?? state.Default;
+        else {
+          order.push(name);
+          name = state.Next;
+        }
+      }
+      const runs = PIPELINE_STEPS.filter((s) => runsIn(s, modeOf(input)));
+      expect(order).toEqual([...runs.map((s) => s.name), 'StudyCompleted']);
+    },
+  );
 
   it.each(PIPELINE_STEPS.map((s) => [s.name, s] as const))(
     '%s: same timeout, retry, catch and payload',

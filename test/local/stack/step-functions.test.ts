@@ -88,6 +88,17 @@ const happy = {
 };
 
 describe('local runner: the state machine of core/pipeline/steps.ts', () => {
+  it.each([
+    ['rescore', ['Fuse']],
+    ['features', ['Validate', 'Infer', 'Radiomics', 'Fuse']],
+  ] as const)('in a %s run, passes by the steps that do not run in that mode', async (mode, stages) => {
+    const { calls, start } = runner(happy);
+    const record = await start('run-mode', { ...RUN, mode });
+    expect(record.status).toBe('SUCCEEDED');
+    expect(calls.map((c) => c.handler)).toEqual(stages.map(handlerOf));
+    expect(calls[0]!.event).toMatchObject({ mode });
+  });
+
   it('passes each step the previous step output; Infer gets {taskToken, run} and its token answer', async () => {
     const { calls, start } = runner(happy);
     const record = await start();
