@@ -9,7 +9,12 @@ import { readVolumeAndMask } from '../shared/study-images';
 import type { FuseInputs } from './inputs';
 import type { FusionModel } from './model';
 
-export type ScoredResult = FusionResult & { scores: ClassicScores };
+type ModelRef = FusionResult['model'];
+/** The fusion result, the classic scores and every model that produced the score (name, version, sha256). */
+export type ScoredResult = FusionResult & {
+  scores: ClassicScores;
+  models: { unet?: ModelRef; resnet?: ModelRef; xgboost: ModelRef };
+};
 
 /**
  * Scores the run with `fusion`, computes the classic scores, and writes results/{id}/explanation.svg and
@@ -24,6 +29,7 @@ export async function scoreAndPublish(
   const images = await readVolumeAndMask(bucket, run);
   const { result, explanationSvg } = fuse(fusion.model, fusion.card, inputs);
   const scores = classicScores(inputs.clinical);
+  const inference = inferenceResultSchema.safeParse(inputs.inference).data;
   const report = studyReportHtml({
     studyId,
     status: 'COMPLETED',
@@ -34,13 +40,14 @@ export async function scoreAndPublish(
     explanationSvg,
     clinical: inputs.clinical,
     scores,
-    inference: inferenceResultSchema.safeParse(inputs.inference).data,
+    inference,
   });
   await Promise.all([
     putText(bucket, studyKeys.explanation(studyId), explanationSvg, 'image/svg+xml'),
     putText(bucket, studyKeys.report(studyId), report, 'text/html; charset=utf-8'),
   ]);
-  return { result: { ...result, scores }, reportBytes: report.length };
+  const models = { ...inference?.models, xgboost: result.model };
+  return { result: { ...result, scores, models }, reportBytes: report.length };
 }
 
 /** The run with the result artifacts added. */

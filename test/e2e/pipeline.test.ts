@@ -48,6 +48,8 @@ describe('the local stack, end to end', () => {
       expect(Object.keys(result.scores as object)).toEqual(
         expect.arrayContaining(['bisap', 'ranson', 'mctsi', 'sirs']),
       );
+      // Every model that produced the score, with its version and checksum.
+      expect(Object.keys(result.models as object).sort()).toEqual(['resnet', 'unet', 'xgboost']);
 
       const written = await e2e.objects(`results/${studyId}/`);
       expect(new TextDecoder().decode(written.get(studyKeys.explanation(studyId)))).toContain('<svg');
