@@ -2,6 +2,7 @@ import { evaluationBench } from './cases/evaluation';
 import { inferenceBench } from './cases/inference';
 import { ingestion } from './cases/ingestion';
 import { lambdaBundles } from './cases/lambda-bundles';
+import { localBatch } from './cases/local-batch';
 import { localStack } from './cases/local-stack';
 import { radiomics } from './cases/radiomics';
 import { xgboostBench } from './cases/xgboost';
@@ -21,6 +22,7 @@ const CASES: BenchCase[] = [
   xgboostBench,
   evaluationBench,
   localStack,
+  localBatch,
 ];
 
 const filter = process.argv[2];

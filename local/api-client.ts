@@ -11,8 +11,15 @@ const REGION_IN_HOST = /\.execute-api\.([a-z0-9-]+)\.amazonaws\.com$/;
 /** What GET /studies/{studyId} returns (docs/openapi.yaml, Study). */
 export type StudyView = Pick<
   StudyItem,
-  'studyId' | 'status' | 'manifestVersion' | 'updatedAt' | 'stages' | 'error' | 'result'
+  'studyId' | 'status' | 'manifestVersion' | 'updatedAt' | 'stages' | 'error' | 'result' | 'rescore'
 > & { reportUrl?: string };
+
+/** What POST /studies/{studyId}/rescore returns (docs/openapi.yaml, RescoreStarted). */
+export interface RescoreStarted {
+  studyId: string;
+  executionName: string;
+  modelVersion: string;
+}
 
 /** What POST /studies returns (docs/openapi.yaml, UploadPlan). */
 export interface UploadPlanResponse {
@@ -90,6 +97,12 @@ export class ResultsApiClient {
 
   async createStudy(request: UploadRequest): Promise<UploadPlanResponse> {
     return (await this.send('POST', '/studies', JSON.stringify(request))) as UploadPlanResponse;
+  }
+
+  /** Starts a rescore of a COMPLETED study with another fusion model version. */
+  async rescore(studyId: string, modelVersion: string): Promise<RescoreStarted> {
+    const path = `/studies/${encodeURIComponent(studyId)}/rescore`;
+    return (await this.send('POST', path, JSON.stringify({ modelVersion }))) as RescoreStarted;
   }
 
   /** The study, or undefined while there is none with this id (a study appears once its manifest arrives). */

@@ -6,6 +6,11 @@ import type { APIGatewayEventIdentity, APIGatewayProxyEvent } from 'aws-lambda';
 const RESOURCES = [
   { resource: '/studies', pattern: /^\/studies\/?$/, parameter: undefined },
   { resource: '/studies/{studyId}', pattern: /^\/studies\/([^/]+)\/?$/, parameter: 'studyId' },
+  {
+    resource: '/studies/{studyId}/rescore',
+    pattern: /^\/studies\/([^/]+)\/rescore\/?$/,
+    parameter: 'studyId',
+  },
 ] as const;
 
 export interface HttpRequest {

@@ -35,6 +35,9 @@ const STEP_SECONDS: Record<StageName, number> = { Validate: 6, Infer: 0.5, Radio
 
 const MB = 1 / 1024;
 
+/** GPU seconds of one 512×512×300 study on an A10G: volume read, U-Net sliding window, ResNet50, mask write. */
+export const GPU_SECONDS_PER_STUDY = 10;
+
 export function studyUsage(options: { gpuSeconds: number; polls: number }): StudyUsage {
   const steps: LambdaUse[] = PIPELINE_STEPS.map((step) => ({
     name: step.name,

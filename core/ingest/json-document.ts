@@ -31,9 +31,24 @@ export function parseJsonDocument(
   try {
     return { ok: true, value: JSON.parse(text) };
   } catch (error) {
-    return fail('JSON_INVALID', `not valid JSON: ${(error as Error).message}`);
+    return fail('JSON_INVALID', `not valid JSON: ${syntaxErrorWithoutText(error)}`);
   }
 }
+
+/**
+ * V8 words most syntax errors with a position, but an unexpected token with the text around it
+ * ("Unexpected token 'Z', "...": Zebulon..." is not valid JSON"): that text may be patient data and is
+ * never repeated in a message that is stored and logged.
+ */
+function syntaxErrorWithoutText(error: unknown): string {
+  const message = error instanceof Error ? error.message : '';
+  return message.startsWith('Unexpected token') || message.includes('" is not valid JSON')
+    ? 'an unexpected character (a JSON linter shows where)'
+    : message;
+}
+
+/** Text that reads as a number with a unit or sign at most: "54", "12,5", "-3.2e4", "7 %". */
+const NUMBER_LIKE = /^[\d\s.,:;/%+\-eE]{1,24}$/;
 
 /** What a JSON value is, for messages: `string "12"`, `an array`, `null`. */
 export function describeJson(value: unknown): string {
@@ -41,8 +56,11 @@ export function describeJson(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'object') return 'an object';
+  // Only number-like text is quoted back: any other string in a wrong place may be a name or an id.
   if (typeof value === 'string')
-    return `string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+    return NUMBER_LIKE.test(value)
+      ? `string ${JSON.stringify(value)}`
+      : `a string of ${value.length} character${value.length === 1 ? '' : 's'}`;
   return `${typeof value} ${String(value)}`;
 }
 

@@ -93,7 +93,7 @@ async function readManifest(
     });
     return undefined;
   }
-  const parsed = parseJsonDocument(await source.read(MANIFEST_FILE), MANIFEST_FILE);
+  const parsed = oversizedJson(file) ?? parseJsonDocument(await source.read(MANIFEST_FILE), MANIFEST_FILE);
   if (!parsed.ok) {
     errors.push(...parsed.issues);
     return undefined;
@@ -111,6 +111,24 @@ async function readManifest(
   return check.manifest;
 }
 
+/**
+ * FILE_TOO_LARGE from the listed size, before a byte is read: a "JSON" file of gigabytes would otherwise
+ * be read whole into memory just to be refused.
+ */
+function oversizedJson(file: StudyFile): { ok: false; issues: ValidationIssue[] } | undefined {
+  if (file.size <= LIMITS.maxJsonBytes) return undefined;
+  return {
+    ok: false,
+    issues: [
+      {
+        code: 'FILE_TOO_LARGE',
+        file: file.path,
+        message: `${file.size} bytes; a JSON document may be at most ${LIMITS.maxJsonBytes}`,
+      },
+    ],
+  };
+}
+
 async function readClinical(
   file: StudyFile | undefined,
   read: (file: StudyFile) => Promise<Uint8Array>,
@@ -126,7 +144,7 @@ async function readClinical(
     });
     return undefined;
   }
-  const parsed = parseJsonDocument(await read(file), CLINICAL_FILE);
+  const parsed = oversizedJson(file) ?? parseJsonDocument(await read(file), CLINICAL_FILE);
   if (!parsed.ok) {
     errors.push(...parsed.issues);
     return undefined;

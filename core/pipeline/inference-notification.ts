@@ -30,3 +30,15 @@ export function readInferenceNotification(message: string): InferenceOutcome {
     reason: parsed.failureReason ?? `invocation status ${parsed.invocationStatus}`,
   };
 }
+
+/**
+ * Failures that say nothing about the study and may pass: the container's 5xx (SageMaker words it
+ * "Received server error (5xx) from model"), a container that could not be reached, an invocation that
+ * timed out or expired in the queue. A 4xx (the volume cannot be used) is the study's own and final.
+ */
+const TRANSIENT_FAILURE =
+  /Received server error \(5\d\d\)|could not be reached|InvocationTimeout|timed out|invocation status Expired/i;
+
+export function isTransientInferenceFailure(reason: string): boolean {
+  return TRANSIENT_FAILURE.test(reason);
+}

@@ -13,6 +13,12 @@ export class StepError extends Error {
   }
 }
 
+/**
+ * A run overtaken by a newer manifest version (or already past this step) stops with this code. It is no
+ * failure of the study: the state machine ends such a run as superseded and records nothing.
+ */
+export const STALE_RUN = 'STALE_RUN';
+
 /** Error type that the state machine and the local runner retry with backoff. */
 export const TRANSIENT = 'TRANSIENT';
 

@@ -102,8 +102,36 @@ export const PIPELINE_STEPS: readonly StepDefinition[] = [
 export const runsIn = (step: StepDefinition, mode: RunMode): boolean => step.modes.includes(mode);
 
 /** Records a caught failure on the study (FAILED + `rejected/{id}/reason.json`); runs after any step's Catch. */
-export const RECORD_FAILURE: LambdaSizing = {
+export const RECORD_FAILURE: LambdaSizing & { retry: Omit<RetryPolicy, 'maxDelaySeconds'> } = {
   handler: 'lambdas/record-failure/handler.ts',
   memoryMb: 256,
   timeoutSeconds: 30,
+  // Recording the failure must not itself be lost to a passing fault: it retries whatever went wrong.
+  retry: { maxAttempts: 6, intervalSeconds: 2, backoffRate: 2 },
 };
+
+/** The longest the retry delays of one task can add up to (each at most interval × rate^(n−1), capped). */
+function longestRetryDelays(
+  retry: Omit<RetryPolicy, 'maxDelaySeconds'> & { maxDelaySeconds?: number },
+): number {
+  let total = 0;
+  for (let n = 1; n <= retry.maxAttempts; n++)
+    total += Math.min(
+      retry.intervalSeconds * retry.backoffRate ** (n - 1),
+      retry.maxDelaySeconds ?? Infinity,
+    );
+  return total;
+}
+
+/**
+ * The state machine's timeout: every step that runs at its limit on its first attempt and every retry
+ * (MaxAttempts counts retries), the longest retry delays, then the failure recorder's own retries. A run
+ * still retrying is never cut off before its failure is recorded.
+ */
+export const EXECUTION_TIMEOUT_SECONDS =
+  PIPELINE_STEPS.reduce(
+    (sum, s) => sum + s.stepTimeoutSeconds * (s.retry.maxAttempts + 1) + longestRetryDelays(s.retry),
+    0,
+  ) +
+  RECORD_FAILURE.timeoutSeconds * (RECORD_FAILURE.retry.maxAttempts + 1) +
+  longestRetryDelays(RECORD_FAILURE.retry);

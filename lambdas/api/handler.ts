@@ -14,6 +14,7 @@ import { logger } from '../shared/logger';
 import { reportUrl } from '../shared/report-url';
 import { getStudy, listByStatus, type StudyItem } from '../shared/studies-table';
 import { decodePageToken, encodePageToken } from './page-token';
+import { requestRescore } from './rescore';
 
 const UPLOAD_URL_SECONDS = 15 * 60;
 const PAGE_SIZE = { default: 25, max: 100 } as const;
@@ -25,7 +26,8 @@ const listQuery = z.object({
 });
 
 /**
- * The results API (docs/openapi.yaml): POST /studies, GET /studies/{studyId}, GET /studies?status=&limit=&next=.
+ * The results API (docs/openapi.yaml): POST /studies, GET /studies/{studyId}, GET /studies?status=&limit=&next=,
+ * POST /studies/{studyId}/rescore.
  * IAM-authorised in the cloud; the local stack serves the same handler (local/api-server.ts).
  */
 export async function handler(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
@@ -38,6 +40,10 @@ export async function handler(event: APIGatewayProxyEvent): Promise<APIGatewayPr
         return await list(event.queryStringParameters ?? {});
       case 'POST /studies':
         return await createUpload(bodyText(event));
+      case 'POST /studies/{studyId}/rescore': {
+        const { status, body } = await requestRescore(event.pathParameters?.studyId ?? '', bodyText(event));
+        return reply(status, body);
+      }
       default:
         return reply(404, { error: 'NOT_FOUND', message: `no route ${route}` });
     }
@@ -119,8 +125,8 @@ function bodyText(event: APIGatewayProxyEvent): string | null {
 }
 
 function publicView(study: StudyItem) {
-  const { studyId, status, manifestVersion, updatedAt, stages, error, result } = study;
-  return { studyId, status, manifestVersion, updatedAt, stages, error, result };
+  const { studyId, status, manifestVersion, updatedAt, stages, error, result, rescore } = study;
+  return { studyId, status, manifestVersion, updatedAt, stages, error, result, rescore };
 }
 
 function reply(statusCode: number, body: unknown): APIGatewayProxyResult {

@@ -1,12 +1,17 @@
 import { z } from 'zod';
 import { STUDY_STATUSES, type StudyStatus } from '../../core/study/status';
+import { STUDY_ID_PATTERN } from '../../core/study/study-id';
 import { STUDIES_TABLE } from '../../core/study/table-layout';
 
-/** Where the previous page of the byStatus index stopped: the table key and the index key of its last item. */
+/**
+ * Where the previous page of the byStatus index stopped: the table key and the index key of its last item,
+ * in the forms the table holds (a study id, an ISO timestamp). A key DynamoDB would refuse (one of
+ * kilobytes, say) is refused here as a bad token, not passed on to fail as a server error.
+ */
 const lastKeySchema = z.strictObject({
-  [STUDIES_TABLE.partitionKey]: z.string().min(1),
+  [STUDIES_TABLE.partitionKey]: z.string().regex(STUDY_ID_PATTERN),
   status: z.enum(STUDY_STATUSES as [StudyStatus, ...StudyStatus[]]),
-  [STUDIES_TABLE.statusIndexSortKey]: z.string().min(1),
+  [STUDIES_TABLE.statusIndexSortKey]: z.iso.datetime(),
 });
 
 /** The `next` token of a page: the index position, opaque to clients (base64url JSON). */

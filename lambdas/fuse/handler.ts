@@ -1,5 +1,5 @@
 import { modeOf, type StudyRun } from '../../core/pipeline/run';
-import { StepError } from '../../core/pipeline/step-error';
+import { STALE_RUN, StepError } from '../../core/pipeline/step-error';
 import { enterStage } from '../shared/enter-stage';
 import { logger } from '../shared/logger';
 import { moveStatus } from '../shared/studies-table';
@@ -33,7 +33,7 @@ export async function handler(run: StudyRun): Promise<StudyRun> {
   const stored = await moveStatus(run, 'COMPLETED', { result: { ...result } });
   if (!stored)
     throw new StepError(
-      'STALE_RUN',
+      STALE_RUN,
       `study ${run.studyId} moved on past manifest version ${run.manifestVersion}`,
     );
   logger.info('study scored', {

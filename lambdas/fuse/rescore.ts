@@ -1,5 +1,5 @@
 import type { StudyRun } from '../../core/pipeline/run';
-import { StepError } from '../../core/pipeline/step-error';
+import { STALE_RUN, StepError } from '../../core/pipeline/step-error';
 import { logger } from '../shared/logger';
 import { getStudy, recordRescore } from '../shared/studies-table';
 import { readFuseInputs } from './inputs';
@@ -27,10 +27,7 @@ export async function rescore(run: StudyRun): Promise<StudyRun> {
     result: { ...result, ...(previous ? { rescoredFrom: previous } : {}) },
   });
   if (!stored)
-    throw new StepError(
-      'STALE_RUN',
-      `study ${studyId} moved on past manifest version ${run.manifestVersion}`,
-    );
+    throw new StepError(STALE_RUN, `study ${studyId} moved on past manifest version ${run.manifestVersion}`);
   logger.info('study rescored', { model: result.model.version, previousModel: previous });
   return withResultArtifacts(run);
 }

@@ -5,8 +5,12 @@ import {
   TaskTimedOut,
 } from '@aws-sdk/client-sfn';
 import type { SNSEvent } from 'aws-lambda';
-import { readInferenceNotification } from '../../core/pipeline/inference-notification';
+import {
+  isTransientInferenceFailure,
+  readInferenceNotification,
+} from '../../core/pipeline/inference-notification';
 import type { StudyRun } from '../../core/pipeline/run';
+import { TRANSIENT } from '../../core/pipeline/step-error';
 import { workKeys } from '../../core/study/keys';
 import { sfn } from '../shared/aws-clients';
 import { logger } from '../shared/logger';
@@ -39,10 +43,12 @@ export async function handler(event: SNSEvent): Promise<void> {
         };
         await sfn.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(next) }));
       } else {
+        // A transient failure fails the task as TRANSIENT: the Infer step retries it with a new invocation.
+        const transient = isTransientInferenceFailure(outcome.reason);
         await sfn.send(
           new SendTaskFailureCommand({
             taskToken,
-            error: 'INFERENCE_FAILED',
+            error: transient ? TRANSIENT : 'INFERENCE_FAILED',
             cause: outcome.reason.slice(0, 32_000),
           }),
         );

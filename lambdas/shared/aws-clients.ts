@@ -3,6 +3,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
+import { TRANSIENT_ERRORS_MIDDLEWARE, transientErrorsMiddleware } from './transient-errors';
 
 // Created once per container and reused across invocations. Endpoints come from the SDK's own
 // AWS_ENDPOINT_URL_* variables; the local stack also sets SAP_LOCAL_S3 because its S3 server needs
@@ -26,8 +27,16 @@ export const s3Presigner = new S3Client({
   requestChecksumCalculation: 'WHEN_REQUIRED',
   responseChecksumValidation: 'WHEN_REQUIRED',
 });
-export const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+const dynamoClient = new DynamoDBClient({});
+export const dynamo = DynamoDBDocumentClient.from(dynamoClient, {
   marshallOptions: { removeUndefinedValues: true },
 });
 export const sfn = new SFNClient({});
 export const sagemaker = new SageMakerRuntimeClient({});
+
+// A fault the SDK's own retries did not outlast fails the step as TRANSIENT, which the state machine
+// retries later with backoff (core/pipeline/steps.ts); any other error keeps its own type.
+s3.middlewareStack.add(transientErrorsMiddleware('S3'), TRANSIENT_ERRORS_MIDDLEWARE);
+dynamoClient.middlewareStack.add(transientErrorsMiddleware('DynamoDB'), TRANSIENT_ERRORS_MIDDLEWARE);
+sfn.middlewareStack.add(transientErrorsMiddleware('Step Functions'), TRANSIENT_ERRORS_MIDDLEWARE);
+sagemaker.middlewareStack.add(transientErrorsMiddleware('SageMaker'), TRANSIENT_ERRORS_MIDDLEWARE);

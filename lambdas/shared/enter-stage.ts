@@ -1,5 +1,5 @@
 import { modeOf, type StudyRun } from '../../core/pipeline/run';
-import { StepError } from '../../core/pipeline/step-error';
+import { STALE_RUN, StepError } from '../../core/pipeline/step-error';
 import { PIPELINE_STEPS, type StageName } from '../../core/pipeline/steps';
 import { logger } from './logger';
 import { moveStatus } from './studies-table';
@@ -16,7 +16,7 @@ export async function enterStage(stage: StageName, run: StudyRun): Promise<void>
   if (run.batchId !== undefined || modeOf(run) === 'rescore') return;
   if (!(await moveStatus(run, step.status))) {
     throw new StepError(
-      'STALE_RUN',
+      STALE_RUN,
       `study ${run.studyId} is no longer at manifest version ${run.manifestVersion} or is already past ${stage}`,
     );
   }

@@ -2,7 +2,8 @@ import { readMaskNifti, type Mask } from '../../core/imaging/mask';
 import { readNiftiHuVolume } from '../../core/imaging/nifti';
 import type { Volume } from '../../core/imaging/volume';
 import { workKeys, type RunIdentity } from '../../core/study/keys';
-import { getBytes } from './s3-objects';
+import { InputRejected } from '../../core/ingest/issues';
+import { corruptArtifact, getBytes } from './s3-objects';
 
 /**
  * The run's volume.nii.gz and mask.nii.gz, decoded. The compressed bytes go out of scope on
@@ -17,6 +18,15 @@ export async function readVolumeAndMask(
     getBytes(bucket, keys.volume),
     getBytes(bucket, keys.mask),
   ]);
-  const { volume } = readNiftiHuVolume(volumeBytes, 'volume.nii.gz');
-  return { volume, mask: readMaskNifti(maskBytes, 'mask.nii.gz') };
+  const decode = <T>(key: string, read: () => T): T => {
+    try {
+      return read();
+    } catch (error) {
+      // The pipeline wrote these files itself: one it cannot read is corrupt, not a rejected upload.
+      if (!(error instanceof InputRejected)) throw error;
+      throw corruptArtifact(bucket, key, error.issues.map((i) => i.code).join(', '));
+    }
+  };
+  const { volume } = decode(keys.volume, () => readNiftiHuVolume(volumeBytes, 'volume.nii.gz'));
+  return { volume, mask: decode(keys.mask, () => readMaskNifti(maskBytes, 'mask.nii.gz')) };
 }

@@ -3,10 +3,11 @@ import * as autoscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ecrAssets from 'aws-cdk-lib/aws-ecr-assets';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { WORK_PREFIX } from '../../core/study/keys';
+import { WORK_PREFIX, workKeys } from '../../core/study/keys';
 import type { PipelineOptions } from '../config';
 import { REPO_ROOT } from './pipeline-function';
 import type { Storage } from './storage';
@@ -19,6 +20,23 @@ export interface InferenceEndpointProps {
 const VARIANT = 'AllTraffic';
 /** Where SageMaker writes each invocation's response and failure bodies. */
 const ASYNC_OUTPUT_PREFIX = 'inference-output/';
+
+/** One artifact of every run, work/{id}/v-{digest}/{file} with wildcards, as workKeys (core/study/keys.ts) names it. */
+function everyRun(artifact: Exclude<keyof ReturnType<typeof workKeys>, 'prefix'>): string {
+  const sample = workKeys({ studyId: 'study', manifestVersion: 'version' });
+  return `${WORK_PREFIX}*/v-*/${sample[artifact].slice(sample.prefix.length)}`;
+}
+
+/**
+ * The studies-bucket objects the endpoint's role may touch. SageMaker reads the request (the invocation's
+ * input) with it, the container reads the volume and writes the mask and inference.json; SageMaker writes
+ * the response and failure bodies under inference-output/.
+ */
+export const INFERENCE_STUDY_OBJECTS = {
+  reads: [everyRun('inferenceRequest'), everyRun('volume')],
+  writes: [everyRun('mask'), everyRun('inference'), `${ASYNC_OUTPUT_PREFIX}*`],
+} as const;
+
 /** Model load and a CUDA warm-up on a fresh instance take minutes, not the default 60 s. */
 const CONTAINER_STARTUP_SECONDS = 600;
 
@@ -58,10 +76,7 @@ export class InferenceEndpoint extends Construct {
       unet: `models/unet/${options.modelVersions.unet}/`,
       resnet: `models/resnet/${options.modelVersions.resnet}/`,
     };
-    for (const prefix of Object.values(modelPrefixes)) storage.models.grantRead(role, `${prefix}*`);
-    storage.studies.grantRead(role, `${WORK_PREFIX}*`);
-    storage.studies.grantPut(role, `${WORK_PREFIX}*`);
-    storage.studies.grantPut(role, `${ASYNC_OUTPUT_PREFIX}*`);
+    this.grantStudyAndModelAccess(storage, Object.values(modelPrefixes));
     this.successTopic.grantPublish(role);
     this.errorTopic.grantPublish(role);
     role.addToPolicy(
@@ -144,6 +159,43 @@ export class InferenceEndpoint extends Construct {
     });
 
     this.addAutoscaling(options, endpoint);
+  }
+
+  /**
+   * Object-level grants only, no bucket-wide ones (CDK's grantRead would add s3:List* on the whole
+   * bucket): the endpoint reads each run's request and volume and the two model versions' files, and
+   * writes each run's mask and inference.json and its own output. It lists only the model prefixes.
+   */
+  private grantStudyAndModelAccess(storage: Storage, modelPrefixes: string[]): void {
+    const objects = (bucket: s3.IBucket, patterns: readonly string[]) =>
+      patterns.map((pattern) => bucket.arnForObjects(pattern));
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:GetObject'],
+        resources: [
+          ...objects(storage.studies, INFERENCE_STUDY_OBJECTS.reads),
+          ...objects(
+            storage.models,
+            modelPrefixes.map((prefix) => `${prefix}*`),
+          ),
+        ],
+      }),
+    );
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:PutObject'],
+        resources: objects(storage.studies, INFERENCE_STUDY_OBJECTS.writes),
+      }),
+    );
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:ListBucket'],
+        resources: [storage.models.bucketArn],
+        conditions: { StringLike: { 's3:prefix': modelPrefixes.map((prefix) => `${prefix}*`) } },
+      }),
+    );
+    // Both buckets use the region's key: decrypt what it reads, make data keys for what it writes.
+    storage.key.grant(this.role, 'kms:Decrypt', 'kms:GenerateDataKey');
   }
 
   /**

@@ -3,9 +3,15 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import { TRANSIENT } from '../../core/pipeline/step-error';
+import { STALE_RUN, TRANSIENT } from '../../core/pipeline/step-error';
 import { RUN_MODES } from '../../core/pipeline/run';
-import { PIPELINE_STEPS, runsIn, type StageName, type StepDefinition } from '../../core/pipeline/steps';
+import {
+  PIPELINE_STEPS,
+  RECORD_FAILURE,
+  runsIn,
+  type StageName,
+  type StepDefinition,
+} from '../../core/pipeline/steps';
 import type { PipelineFunction } from './pipeline-function';
 
 /** Lambda invocation faults that say nothing about the study and are worth retrying. */
@@ -27,7 +33,8 @@ export interface PipelineDefinitionProps {
 /**
  * Validate → Infer (waits for its task token) → Radiomics → Fuse, in the order and with the retries and
  * timeouts of core's PIPELINE_STEPS; a step is passed by in the run modes it does not run in (a rescore
- * goes straight to Fuse). Any step's Catch records FAILED with stage, code and message.
+ * goes straight to Fuse). A run overtaken by a newer manifest version (STALE_RUN) ends as superseded; any
+ * other error is caught and recorded as FAILED with stage, code and message.
  */
 export function buildPipelineDefinition(parent: Construct, props: PipelineDefinitionProps): sfn.IChainable {
   const scope = new Construct(parent, 'Definition');
@@ -35,6 +42,8 @@ export function buildPipelineDefinition(parent: Construct, props: PipelineDefini
     errorPath: sfn.JsonPath.stringAt('$.code'),
     causePath: sfn.JsonPath.stringAt('$.message'),
   });
+  // A run a newer manifest version overtook ends here: the study belongs to the newer run, nothing failed.
+  const superseded = new sfn.Succeed(scope, 'RunSuperseded');
   const tasks = PIPELINE_STEPS.map((step) => {
     const task = stepTask(scope, step, props.steps[step.name].function);
     task.addRetry({
@@ -45,6 +54,7 @@ export function buildPipelineDefinition(parent: Construct, props: PipelineDefini
       maxDelay: Duration.seconds(step.retry.maxDelaySeconds),
       jitterStrategy: sfn.JitterType.FULL,
     });
+    task.addCatch(superseded, { errors: [STALE_RUN], resultPath: CAUGHT });
     task.addCatch(recordFailureTask(scope, step.name, props.recordFailure).next(failed), {
       errors: [sfn.Errors.ALL],
       resultPath: CAUGHT,
@@ -109,20 +119,15 @@ function recordFailureTask(scope: Construct, stage: StageName, fn: lambda.IFunct
     payload: sfn.TaskInput.fromObject({
       stage,
       error: sfn.JsonPath.objectAt(CAUGHT),
-      run: {
-        studyId: sfn.JsonPath.stringAt('$.studyId'),
-        manifestVersion: sfn.JsonPath.stringAt('$.manifestVersion'),
-        bucket: sfn.JsonPath.stringAt('$.bucket'),
-        artifacts: sfn.JsonPath.objectAt('$.artifacts'),
-      },
+      // The whole run: its optional mode, batchId and fusionModelVersion decide where the failure goes.
+      run: sfn.JsonPath.entirePayload,
     }),
   });
-  // Recording the failure must not itself be lost to a passing fault: retry whatever went wrong.
   task.addRetry({
     errors: [sfn.Errors.ALL],
-    maxAttempts: 6,
-    interval: Duration.seconds(2),
-    backoffRate: 2,
+    maxAttempts: RECORD_FAILURE.retry.maxAttempts,
+    interval: Duration.seconds(RECORD_FAILURE.retry.intervalSeconds),
+    backoffRate: RECORD_FAILURE.retry.backoffRate,
     jitterStrategy: sfn.JitterType.FULL,
   });
   return task;

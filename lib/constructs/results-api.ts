@@ -1,16 +1,21 @@
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { ArnFormat, Stack } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { FUNCTION_ENV } from '../../core/pipeline/function-env';
 import { INCOMING_PREFIX, RESULTS_PREFIX } from '../../core/study/keys';
 import { LIMITS } from '../../core/ingest/limits';
+import { MODEL_VERSION_PATTERN } from '../../core/study/model-keys';
 import { STUDY_ID_PATTERN } from '../../core/study/study-id';
 import type { PipelineOptions } from '../config';
 import { PipelineFunction } from './pipeline-function';
 import { encryptedLogGroup } from './secure-defaults';
 import type { Storage } from './storage';
+
+/** The cards of every fusion model version: a rescore may name any of them. */
+export const RESCORE_MODEL_CARDS = 'models/xgboost/*/model-card.json';
 
 /** Polling every few seconds from one hospital gateway stays far below this. */
 const REQUESTS_PER_5_MINUTES_PER_ADDRESS = 1000;
@@ -18,11 +23,13 @@ const REQUESTS_PER_5_MINUTES_PER_ADDRESS = 1000;
 export interface ResultsApiProps {
   storage: Storage;
   options: PipelineOptions;
+  /** The single-study state machine, which POST /studies/{studyId}/rescore starts in rescore mode. */
+  studyStateMachine: sfn.IStateMachine;
 }
 
 /**
  * The hospital-facing REST API (docs/openapi.yaml): POST /studies, GET /studies/{studyId},
- * GET /studies?status=&limit=&next=.
+ * GET /studies?status=&limit=&next=, POST /studies/{studyId}/rescore.
  * Every method needs SigV4 (IAM) and the resource policy admits only the configured principals.
  */
 export class ResultsApi extends Construct {
@@ -31,7 +38,7 @@ export class ResultsApi extends Construct {
 
   constructor(scope: Construct, id: string, props: ResultsApiProps) {
     super(scope, id);
-    const { storage, options } = props;
+    const { storage, options, studyStateMachine } = props;
     this.handler = new PipelineFunction(this, 'Handler', {
       sizing: { handler: 'lambdas/api/handler.ts', memoryMb: 512, timeoutSeconds: 10 },
       key: storage.key,
@@ -39,6 +46,8 @@ export class ResultsApi extends Construct {
       environment: {
         [FUNCTION_ENV.studiesBucket]: storage.studies.bucketName,
         [FUNCTION_ENV.studiesTable]: storage.table.tableName,
+        [FUNCTION_ENV.modelsBucket]: storage.models.bucketName,
+        [FUNCTION_ENV.stateMachineArn]: studyStateMachine.stateMachineArn,
       },
     });
     storage.table.grantReadData(this.handler.function);
@@ -46,6 +55,9 @@ export class ResultsApi extends Construct {
     storage.studies.grantPut(this.handler.function, `${INCOMING_PREFIX}*`);
     // Presigned report URLs (lambdas/shared/report-url.ts) carry its permission to read results/.
     storage.studies.grantRead(this.handler.function, `${RESULTS_PREFIX}*`);
+    // A rescore checks that the fusion model version has a card, then starts the study state machine.
+    storage.models.grantRead(this.handler.function, RESCORE_MODEL_CARDS);
+    studyStateMachine.grantStartExecution(this.handler.function);
 
     const callers =
       options.apiPrincipals.length > 0
@@ -75,6 +87,7 @@ export class ResultsApi extends Construct {
             actions: ['execute-api:Invoke'],
             resources: [Stack.of(this).formatArn({ service: 'execute-api', resource: '*' })],
           }),
+          ...denyOtherCallers(options.apiPrincipals, this),
         ],
       }),
     });
@@ -122,9 +135,27 @@ export class ResultsApi extends Construct {
       },
       requestValidator,
     });
-    studies.addResource('{studyId}').addMethod('GET', integration, {
+    const study = studies.addResource('{studyId}');
+    study.addMethod('GET', integration, {
       requestParameters: { 'method.request.path.studyId': true },
       requestValidator,
+    });
+    const rescoreRequest = this.api.addModel('RescoreRequest', {
+      contentType: 'application/json',
+      schema: {
+        schema: apigateway.JsonSchemaVersion.DRAFT4,
+        type: apigateway.JsonSchemaType.OBJECT,
+        required: ['modelVersion'],
+        additionalProperties: false,
+        properties: {
+          modelVersion: { type: apigateway.JsonSchemaType.STRING, pattern: MODEL_VERSION_PATTERN.source },
+        },
+      },
+    });
+    study.addResource('rescore').addMethod('POST', integration, {
+      requestParameters: { 'method.request.path.studyId': true },
+      requestValidator,
+      requestModels: { 'application/json': rescoreRequest },
     });
 
     this.addFirewall(props);
@@ -217,4 +248,28 @@ export class ResultsApi extends Construct {
       webAclArn: acl.attrArn,
     });
   }
+}
+
+/**
+ * Within the API's own account an identity policy alone admits a caller (the resource policy need not
+ * allow it), so configured principals also need an explicit deny of everyone else
+ * (https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-authorization-flow.html).
+ * An account root ARN admits that account's principals.
+ */
+function denyOtherCallers(principals: string[], scope: Construct): iam.PolicyStatement[] {
+  if (principals.length === 0) return [];
+  const accounts = principals.flatMap((arn) => /^arn:[^:]+:iam::(\d{12}):root$/.exec(arn)?.[1] ?? []);
+  const identities = principals.filter((arn) => !arn.endsWith(':root'));
+  return [
+    new iam.PolicyStatement({
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: ['execute-api:Invoke'],
+      resources: [Stack.of(scope).formatArn({ service: 'execute-api', resource: '*' })],
+      conditions: {
+        ...(identities.length > 0 ? { ArnNotLike: { 'aws:PrincipalArn': identities } } : {}),
+        ...(accounts.length > 0 ? { StringNotEquals: { 'aws:PrincipalAccount': accounts } } : {}),
+      },
+    }),
+  ];
 }

@@ -7,7 +7,14 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { FUNCTION_ENV } from '../../core/pipeline/function-env';
-import { RECORD_FAILURE, PIPELINE_STEPS, type StageName } from '../../core/pipeline/steps';
+import {
+  EXECUTION_TIMEOUT_SECONDS,
+  PIPELINE_STEPS,
+  RECORD_FAILURE,
+  type LambdaSizing,
+  type StageName,
+} from '../../core/pipeline/steps';
+import { batchKeys } from '../../core/batch/outcome';
 import {
   INCOMING_PREFIX,
   MANIFEST_FILE,
@@ -21,6 +28,11 @@ import { PipelineFunction } from './pipeline-function';
 import { buildPipelineDefinition } from './pipeline-definition';
 import { deadLetterQueue, encryptedLogGroup } from './secure-defaults';
 import type { Storage } from './storage';
+
+/** Every version of the fusion model (models/xgboost/{version}/...). */
+export const FUSION_MODELS = 'models/xgboost/*';
+/** batches/{batchId}/studies/{studyId}.json, for any batch. */
+export const BATCH_OUTCOMES = batchKeys.outcomesPrefix('*');
 
 export interface StudyWorkflowProps {
   storage: Storage;
@@ -52,7 +64,7 @@ export class StudyWorkflow extends Construct {
       [FUNCTION_ENV.inferenceEndpoint]: inference.endpointName,
       [FUNCTION_ENV.xgboostModelPrefix]: `models/xgboost/${options.modelVersions.xgboost}/`,
     };
-    const make = (name: string, sizing: typeof RECORD_FAILURE, onFailure?: sqs.IQueue) =>
+    const make = (name: string, sizing: LambdaSizing, onFailure?: sqs.IQueue) =>
       new PipelineFunction(this, name, {
         sizing,
         key: storage.key,
@@ -84,10 +96,6 @@ export class StudyWorkflow extends Construct {
 
     this.grantStepAccess(props, stepFunctions, recordFailure);
 
-    const totalSeconds = PIPELINE_STEPS.reduce(
-      (sum, s) => sum + s.stepTimeoutSeconds * s.retry.maxAttempts,
-      0,
-    );
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
       stateMachineType: sfn.StateMachineType.STANDARD,
       definitionBody: sfn.DefinitionBody.fromChainable(
@@ -96,7 +104,7 @@ export class StudyWorkflow extends Construct {
           recordFailure: recordFailure.function,
         }),
       ),
-      timeout: Duration.seconds(totalSeconds),
+      timeout: Duration.seconds(EXECUTION_TIMEOUT_SECONDS),
       tracingEnabled: true,
       logs: {
         destination: encryptedLogGroup(this, 'ExecutionLogs', storage.key, options.logRetentionDays),
@@ -141,7 +149,7 @@ export class StudyWorkflow extends Construct {
 
   /** Each step reads and writes only the prefixes it owns. */
   private grantStepAccess(
-    { storage, inference, options }: StudyWorkflowProps,
+    { storage, inference }: StudyWorkflowProps,
     steps: Record<StageName, PipelineFunction>,
     recordFailure: PipelineFunction,
   ): void {
@@ -165,10 +173,16 @@ export class StudyWorkflow extends Construct {
 
     studies.grantRead(steps.Fuse.function, `${WORK_PREFIX}*`);
     studies.grantPut(steps.Fuse.function, `${RESULTS_PREFIX}*`);
-    models.grantRead(steps.Fuse.function, `models/xgboost/${options.modelVersions.xgboost}/*`);
+    // A rescore or a batch may name any fusion model version, not only the deployment's.
+    models.grantRead(steps.Fuse.function, FUSION_MODELS);
+    // A rescore checks that the study is still COMPLETED at its manifest version before it replaces the result.
+    table.grantReadData(steps.Fuse.function);
 
     studies.grantPut(recordFailure.function, `${REJECTED_PREFIX}*`);
     // A failed study's report (results/{id}/report.html) says why it has no result.
     studies.grantPut(recordFailure.function, `${RESULTS_PREFIX}*`);
+
+    // Runs of a batch write their outcome (COMPLETED or FAILED) under batches/{batchId}/studies/.
+    for (const writer of [steps.Fuse, recordFailure]) studies.grantPut(writer.function, `${BATCH_OUTCOMES}*`);
   }
 }

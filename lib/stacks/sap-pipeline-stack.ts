@@ -2,6 +2,7 @@ import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { PipelineOptions } from '../config';
 import { acknowledgeFindings } from '../nag-acknowledgements';
+import { BatchWorkflow } from '../constructs/batch-workflow';
 import { InferenceEndpoint } from '../constructs/inference-endpoint';
 import { Monitoring } from '../constructs/monitoring';
 import { ResultsApi } from '../constructs/results-api';
@@ -19,6 +20,7 @@ export class SapPipelineStack extends Stack {
   readonly workflow: StudyWorkflow;
   readonly api: ResultsApi;
   readonly monitoring: Monitoring;
+  readonly batch: BatchWorkflow;
   readonly options: PipelineOptions;
 
   constructor(scope: Construct, id: string, props: SapPipelineStackProps) {
@@ -32,13 +34,23 @@ export class SapPipelineStack extends Stack {
       inference: this.inference,
       options,
     });
-    this.api = new ResultsApi(this, 'Results', { storage: this.storage, options });
+    this.api = new ResultsApi(this, 'Results', {
+      storage: this.storage,
+      options,
+      studyStateMachine: this.workflow.stateMachine,
+    });
     this.monitoring = new Monitoring(this, 'Monitoring', {
       storage: this.storage,
       workflow: this.workflow,
       inference: this.inference,
       api: this.api,
       options,
+    });
+    this.batch = new BatchWorkflow(this, 'Batch', {
+      storage: this.storage,
+      options,
+      studyStateMachine: this.workflow.stateMachine,
+      alarmTopic: this.monitoring.alarmTopic,
     });
     acknowledgeFindings(this);
 
@@ -55,6 +67,10 @@ export class SapPipelineStack extends Stack {
       description: 'GET studies/{studyId} (SigV4)',
     });
     new CfnOutput(this, 'StateMachineArn', { value: this.workflow.stateMachine.stateMachineArn });
+    new CfnOutput(this, 'BatchStateMachineArn', {
+      value: this.batch.stateMachine.stateMachineArn,
+      description: 'sap batch submit --state-machine (one execution per batch)',
+    });
     new CfnOutput(this, 'InferenceEndpointName', { value: this.inference.endpointName });
   }
 }

@@ -79,6 +79,18 @@ export const COMMANDS: readonly CommandInfo[] = [
     run: async (args, ctx) => (await import('./status-command')).statusCommand(args, ctx),
   },
   {
+    name: 'rescore',
+    usage: 'sap rescore <studyId> --model-version V [--wait] [--endpoint URL | --api URL]',
+    does: 'score a completed study again with another fusion model version, without a new upload',
+    run: async (args, ctx) => (await import('./rescore-command')).rescoreCommand(args, ctx),
+  },
+  {
+    name: 'batch',
+    usage: 'sap batch run <folder> [--mode M] [--model-version V] [--workers N] [--batch-id ID] [--out DIR]',
+    does: 'one batch over many studies: run = on the local stack, resumable; training table + summary',
+    run: async (args, ctx) => (await import('./batch-command')).batchCommand(args, ctx),
+  },
+  {
     name: 'evaluate',
     usage: 'sap evaluate <cohort.csv> [--model card] [--outcome COL] [--out DIR]',
     does: 'AUC with DeLong CIs, calibration and decision curves against the classic scores',

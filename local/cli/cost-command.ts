@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { estimateCost, type CostEstimate, type CostInput } from '../../core/cost/estimate';
 import { SCALE_TO_ZERO } from '../../core/cost/gpu-uptime';
 import { PRICE_TABLES, priceTableSchema, type PriceTable } from '../../core/cost/prices';
-import { studyUsage } from '../../core/cost/usage';
+import { GPU_SECONDS_PER_STUDY, studyUsage } from '../../core/cost/usage';
 import { EXIT, reportError, type CommandContext } from './io';
 
 const USAGE =
@@ -19,8 +19,7 @@ const optionsSchema = z.object({
     .regex(/^ml\./, 'a SageMaker instance type such as ml.g5.xlarge')
     .default('ml.g5.xlarge'),
   'arrival-hours': z.coerce.number().gt(0).max(24).default(24),
-  // A 512×512×300 study on an A10G: volume read, U-Net sliding window, ResNet50 and the mask write.
-  'gpu-seconds': z.coerce.number().gt(0).default(10),
+  'gpu-seconds': z.coerce.number().gt(0).default(GPU_SECONDS_PER_STUDY),
   'retention-months': z.coerce.number().min(0).default(12),
   'work-retention-days': z.coerce.number().min(1).default(30),
 });

@@ -22,7 +22,7 @@ export interface PollClock {
   maxMs: number;
   factor: number;
 }
-const REAL_CLOCK: PollClock = {
+export const REAL_CLOCK: PollClock = {
   now: Date.now,
   sleep: (ms) => sleep(ms),
   firstMs: 1000,

@@ -1,6 +1,6 @@
 import type { CaughtError } from '../../core/pipeline/failure';
 import { invokeFunction } from './step-functions/lambda-invoke';
-import { delay } from './step-functions/timers';
+import { delay, scaledTimeout } from './step-functions/timers';
 
 /**
  * Lambda's asynchronous invocation (how EventBridge and SNS call a function): a function error is retried
@@ -19,6 +19,8 @@ export interface AsyncInvokeOptions {
   signal: AbortSignal;
   timeScale: number;
   timeoutSeconds: number;
+  /** Floor of the scaled function timeout (see scaledTimeout). Default 0. */
+  minTimeoutSeconds?: number;
   onDeadLetter(letter: DeadLetter): void;
 }
 
@@ -28,9 +30,10 @@ export async function invokeAsync(
   options: AsyncInvokeOptions,
 ): Promise<void> {
   const { signal, timeScale } = options;
+  const timeout = scaledTimeout(options.timeoutSeconds, timeScale, options.minTimeoutSeconds);
   try {
     for (let attempt = 0; ; attempt++) {
-      const result = await invokeFunction(handler, event, options.timeoutSeconds * timeScale, signal);
+      const result = await invokeFunction(handler, event, timeout, signal);
       if (result.ok) return;
       const wait = RETRY_DELAYS_SECONDS[attempt];
       if (wait === undefined) {

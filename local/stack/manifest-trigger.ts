@@ -30,6 +30,7 @@ const REASONS: Record<string, string> = {
  */
 export function objectCreatedEvent(
   record: S3rverEventRecord,
+  sequencer = record.s3.object.sequencer,
 ): EventBridgeEvent<'Object Created', ObjectCreatedDetail> {
   const { bucket, object } = record.s3;
   return {
@@ -48,7 +49,7 @@ export function objectCreatedEvent(
         key: encodeKey(object.key),
         size: object.size,
         etag: object.eTag,
-        sequencer: object.sequencer,
+        sequencer,
       },
       'request-id': record.responseElements['x-amz-request-id'] ?? randomUUID(),
       requester: LOCAL_ACCOUNT,
@@ -83,4 +84,21 @@ function encodeKey(key: string): string {
     .split('/')
     .map((segment) => encodeURIComponent(segment).replace(/%20/g, '+'))
     .join('/');
+}
+
+/**
+ * S3 gives each later write of a key a greater sequencer; s3rver's are its clock in milliseconds, the same
+ * for two uploads within one millisecond, so a newer manifest could pass for a repeat of the older one.
+ * This keeps them increasing per key, as S3's are.
+ */
+export class SequencerClock {
+  private readonly last = new Map<string, bigint>();
+
+  next(key: string, sequencer: string): string {
+    const given = BigInt(`0x${sequencer}`);
+    const before = this.last.get(key);
+    const value = before !== undefined && given <= before ? before + 1n : given;
+    this.last.set(key, value);
+    return value.toString(16).toUpperCase();
+  }
 }

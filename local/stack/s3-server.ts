@@ -1,6 +1,9 @@
 import { mkdir } from 'node:fs/promises';
 import S3rver, { type S3rverEventRecord } from 's3rver';
 import { closeServer, LOOPBACK } from './http-server';
+import { LOCAL_CREDENTIALS } from './local-env';
+import { refusePresigned } from './s3-presigned-check';
+import { refuseS3Request, s3Target } from './s3-request-guard';
 
 export interface LocalS3 {
   endpoint: string;
@@ -10,9 +13,44 @@ export interface LocalS3 {
   close(): Promise<void>;
 }
 
+/** One request to a local S3 server: the bucket and key it named, and whether the guard refused it. */
+export interface S3RequestRecord {
+  method: string;
+  bucket: string;
+  key: string;
+  refused: boolean;
+}
+
+const requestWatchers = new Set<(request: S3RequestRecord) => void>();
+
+/**
+ * Hears every bucket or object request made to any local S3 server of this process (the functions' reads
+ * and writes included), so that a test can show that a study's run touched only its own keys. Returns a
+ * function that stops listening.
+ */
+export function watchS3Requests(listener: (request: S3RequestRecord) => void): () => void {
+  requestWatchers.add(listener);
+  return () => requestWatchers.delete(listener);
+}
+
+/** The part of a Koa request context (s3rver is a Koa application) that the request guard uses. */
+interface KoaContext {
+  method: string;
+  path: string;
+  headers: Record<string, string | string[] | undefined>;
+  querystring: string;
+  status: number;
+  type: string;
+  body: unknown;
+  get(header: string): string;
+}
+type KoaMiddleware = (ctx: KoaContext, next: () => Promise<void>) => Promise<void>;
+
 /**
  * s3rver on the loopback interface with its objects under `directory` and the given buckets. It accepts
- * only the credentials S3RVER / S3RVER (../shared/ENVIRONMENT.md).
+ * only the credentials S3RVER / S3RVER (../shared/ENVIRONMENT.md). Requests whose bucket, key, copy source
+ * or multipart ids would resolve outside `directory` are refused first (s3-request-guard.ts), and so are
+ * presigned URLs whose signature or time window does not hold (s3-presigned-check.ts).
  */
 export async function startS3(options: {
   directory: string;
@@ -28,6 +66,8 @@ export async function startS3(options: {
     vhostBuckets: false,
     configureBuckets: options.buckets.map((name) => ({ name })),
   });
+  // Koa composes its middleware when the server starts: the guard placed first sees every request.
+  (server as unknown as { middleware: KoaMiddleware[] }).middleware.unshift(guardRequest);
   const { port } = await server.run();
   return {
     endpoint: `http://${LOOPBACK}:${port}`,
@@ -45,3 +85,28 @@ export async function startS3(options: {
     },
   };
 }
+
+const guardRequest: KoaMiddleware = async (ctx, next) => {
+  const refusal =
+    refuseS3Request({
+      rawPath: ctx.path,
+      query: new URLSearchParams(ctx.querystring),
+      copySource: ctx.get('x-amz-copy-source') || undefined,
+    }) ??
+    (await refusePresigned(
+      { method: ctx.method, rawPath: ctx.path, rawQuery: ctx.querystring, headers: ctx.headers },
+      LOCAL_CREDENTIALS,
+    ));
+  const target = requestWatchers.size > 0 ? s3Target(ctx.path) : undefined;
+  if (target)
+    for (const watch of requestWatchers)
+      watch({ method: ctx.method, ...target, refused: refusal !== undefined });
+  if (!refusal) return next();
+  ctx.status = refusal.status;
+  ctx.type = 'application/xml';
+  ctx.body =
+    '<?xml version="1.0" encoding="UTF-8"?>\n' +
+    `<Error><Code>${refusal.code}</Code><Message>${escapeXml(refusal.message)}</Message></Error>`;
+};
+
+const escapeXml = (text: string) => text.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { readBody, sendJson } from './http-server';
+import { scaledTimeout } from './step-functions/timers';
 
 /** Where the deployed endpoint config writes responses and failures (lib/constructs/inference-endpoint.ts). */
 const OUTPUT_PREFIX = 'inference-output/responses/';
@@ -25,8 +26,11 @@ export interface LocalSageMakerOptions {
   /** Bucket of the endpoint's output and failure paths. */
   outputBucket: string;
   s3: S3Client;
-  /** Base URL of the inference container's server (GET /ping, POST /invocations), once it listens. */
-  containerUrl: string | Promise<string>;
+  /**
+   * Base URL of the inference container's server (GET /ping, POST /invocations), once it listens; a
+   * function is asked again for every invocation.
+   */
+  containerUrl: string | Promise<string> | (() => Promise<string>);
   /** Publishes the async notification; the local stack hands it to the callback function as SNS would. */
   publish(notification: AsyncNotification): Promise<void>;
   /** An invocation that could not be completed or notified (its output could not be written). */
@@ -34,6 +38,8 @@ export interface LocalSageMakerOptions {
   /** Invocations served at once (the endpoint config's maxConcurrentInvocationsPerInstance). Default 1. */
   concurrency?: number;
   timeScale?: number;
+  /** Floor of the scaled invocation timeout (see scaledTimeout). Default 0. */
+  minTimeoutSeconds?: number;
 }
 
 interface Invocation {
@@ -223,10 +229,13 @@ async function callContainer(
       reason: `ClientError: could not read the input ${invocation.inputLocation} (${(error as Error).name})`,
     };
   }
-  const timeoutMs = invocation.timeoutSeconds * (options.timeScale ?? 1) * 1000;
+  const timeoutMs =
+    scaledTimeout(invocation.timeoutSeconds, options.timeScale ?? 1, options.minTimeoutSeconds) * 1000;
+  const { containerUrl } = options;
+  const base = typeof containerUrl === 'function' ? await containerUrl() : await containerUrl;
   let response: Response;
   try {
-    response = await fetch(`${await options.containerUrl}/invocations`, {
+    response = await fetch(`${base}/invocations`, {
       method: 'POST',
       headers: { 'content-type': invocation.contentType },
       body: input,

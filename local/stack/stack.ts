@@ -13,19 +13,29 @@ import {
   LOCAL_NAMES,
   LOCAL_REGION,
 } from './local-env';
-import { matchesManifestRule, objectCreatedEvent } from './manifest-trigger';
+import { createDynamoFaultProxy, createS3FaultProxy } from './fault-proxy';
+import { FaultSwitch, type FaultPlan } from './faults';
+import { startInferenceEdge } from './inference-edge';
+import { matchesManifestRule, objectCreatedEvent, SequencerClock } from './manifest-trigger';
 import { publishFusionModel } from './models';
 import { DEFAULT_DATA_DIR, INFERENCE_CALLBACK_HANDLER, REPO_ROOT, START_STUDY_HANDLER } from './paths';
-import { startS3, type LocalS3 } from './s3-server';
+import { startS3 } from './s3-server';
 import { createSageMakerEndpoint, type LocalSageMaker } from './sagemaker-endpoint';
 import { snsEvent } from './sns-event';
 import { createStepFunctionsEndpoint } from './step-functions/http-endpoint';
 import { ExecutionJournal } from './step-functions/journal';
 import { invokeFunction } from './step-functions/lambda-invoke';
 import { LocalStepFunctions } from './step-functions/service';
+import { delay } from './step-functions/timers';
 
 /** The timeout lib/constructs/study-workflow.ts gives the start and callback functions. */
 const EVENT_FUNCTION_TIMEOUT_SECONDS = 30;
+/**
+ * No timeout scaled by `timeScale` is shorter than this (or than its deployed value): the functions need
+ * real time on this machine however fast the clock runs, and the SDK's own retries back off for seconds
+ * (DynamoDB: 4 attempts, up to 1 + 2 + 4 s after throttling).
+ */
+const MIN_SCALED_TIMEOUT_SECONDS = 10;
 
 export interface LocalStackOptions {
   /** S3 objects go to `{dataDir}/s3`, the studies table to `{dataDir}/dynamodb`. Default: .sap-local/data in the repository. */
@@ -38,10 +48,17 @@ export interface LocalStackOptions {
   inferenceThreads?: number;
   /** Powertools log level of the functions and the inference server. Default: SILENT. */
   logLevel?: string;
-  /** Multiplies every timeout and retry delay of the runner. Default 1 (the deployed values). */
+  /**
+   * Multiplies every timeout and retry delay of the runner, the endpoint and event delivery; no timeout
+   * goes under MIN_SCALED_TIMEOUT_SECONDS. Default 1 (the deployed values).
+   */
   timeScale?: number;
+  /** Faults injected from the start (faults.ts); `stack.faults.set(...)` changes them. Default: none. */
+  faults?: FaultPlan;
   /** An event that failed every delivery, or an inference that could not finish: ids and codes only. */
   onNotice?: (notice: StackNotice) => void;
+  /** Whether a manifest written to incoming/{id}/ starts a run (the EventBridge rule). Default true; a local batch starts its own runs. */
+  manifestTrigger?: boolean;
 }
 
 export type StackNotice =
@@ -72,6 +89,8 @@ export interface LocalStack {
   /** An S3 client for the local S3 endpoint. */
   s3Client: S3Client;
   deadLetters: DeadLetter[];
+  /** The fault switch (faults.ts): off until set, at S3, DynamoDB, the endpoint and between steps. */
+  faults: FaultSwitch;
   /** Resolves once no event, execution or inference is in flight. */
   idle(): Promise<void>;
   /** Stops every server and execution; the data stays in dataDir. */
@@ -81,6 +100,9 @@ export interface LocalStack {
 interface Ports {
   s3: number;
   dynamo: number;
+  /** The fault proxies in front of S3 and DynamoDB: the functions' endpoints. */
+  s3Edge: number;
+  dynamoEdge: number;
   stepFunctions: number;
   sagemaker: number;
   api: number;
@@ -126,9 +148,11 @@ async function start(options: LocalStackOptions, closers: (() => Promise<void>)[
     void work.finally(() => inFlight.delete(work));
   };
   const deadLetters: DeadLetter[] = [];
+  const faults = new FaultSwitch(options.faults);
   const asyncOptions = {
     signal: stopping.signal,
     timeScale,
+    minTimeoutSeconds: MIN_SCALED_TIMEOUT_SECONDS,
     timeoutSeconds: EVENT_FUNCTION_TIMEOUT_SECONDS,
     onDeadLetter: (letter: DeadLetter) => {
       deadLetters.push(letter);
@@ -151,12 +175,24 @@ async function start(options: LocalStackOptions, closers: (() => Promise<void>)[
     }),
   ]);
   closers.push(s3.close, dynamo.close);
-  const s3Client = localS3Client(s3);
+  const s3Client = localS3Client(s3.endpoint);
   closers.push(async () => s3Client.destroy());
+  // The functions and the inference container reach S3 and DynamoDB through the fault switch.
+  const url = (port: number) => `http://${LOOPBACK}:${port}`;
+  const s3Edge = await listenTracked(createS3FaultProxy(s3.endpoint, faults), want.s3Edge, closers);
+  const dynamoEdge = await listenTracked(
+    createDynamoFaultProxy(dynamo.endpoint, faults),
+    want.dynamoEdge,
+    closers,
+  );
+  const containerS3Client = localS3Client(url(s3Edge));
+  closers.push(async () => containerS3Client.destroy());
 
   const stepFunctions = new LocalStepFunctions({
     stateMachineArn: LOCAL_NAMES.stateMachineArn,
     timeScale,
+    minTimeoutSeconds: MIN_SCALED_TIMEOUT_SECONDS,
+    betweenSteps: (step) => faults.betweenSteps(step),
     invoke: invokeFunction,
     journal: new ExecutionJournal(path.join(dataDir, 'executions.jsonl')),
   });
@@ -168,14 +204,21 @@ async function start(options: LocalStackOptions, closers: (() => Promise<void>)[
   );
 
   let containerUrl: (url: string) => void = () => undefined;
+  const inferenceEdge = await startInferenceEdge(
+    new Promise<string>((resolve) => (containerUrl = resolve)),
+    faults,
+  );
+  closers.push(() => closeServer(inferenceEdge.server));
   const sagemaker: LocalSageMaker = createSageMakerEndpoint({
     endpointName: LOCAL_NAMES.inferenceEndpoint,
     region: LOCAL_REGION,
     outputBucket: LOCAL_NAMES.studiesBucket,
     s3: s3Client,
-    containerUrl: new Promise<string>((resolve) => (containerUrl = resolve)),
+    containerUrl: () => inferenceEdge.containerUrl(),
     timeScale,
+    minTimeoutSeconds: MIN_SCALED_TIMEOUT_SECONDS,
     publish: async ({ topic, message }) => {
+      if (faults.losesNotification()) return;
       const topicArn = `arn:aws:sns:${LOCAL_REGION}:${LOCAL_ACCOUNT}:sap-inference-${topic}`;
       track(invokeAsync(INFERENCE_CALLBACK_HANDLER, snsEvent(topicArn, message), asyncOptions));
     },
@@ -187,12 +230,11 @@ async function start(options: LocalStackOptions, closers: (() => Promise<void>)[
 
   const modelDir = path.resolve(options.modelDir ?? path.join(REPO_ROOT, 'models', 'demo'));
   const xgboostPrefix = await publishFusionModel(s3Client, LOCAL_NAMES.modelsBucket, modelDir);
-  const url = (port: number) => `http://${LOOPBACK}:${port}`;
   const restoreEnv = applyEnvironment(
     handlerEnvironment(
       {
-        s3: s3.endpoint,
-        dynamodb: dynamo.endpoint,
+        s3: url(s3Edge),
+        dynamodb: url(dynamoEdge),
         stepFunctions: url(stepFunctionsPort),
         sagemakerRuntime: url(sagemakerPort),
       },
@@ -209,7 +251,7 @@ async function start(options: LocalStackOptions, closers: (() => Promise<void>)[
   ]);
   const inference = createInferenceServer({
     modelDir,
-    s3: s3Client,
+    s3: containerS3Client,
     threads: options.inferenceThreads ?? availableParallelism(),
     device: 'cpu',
   });
@@ -218,10 +260,18 @@ async function start(options: LocalStackOptions, closers: (() => Promise<void>)[
   closers.push(api.close);
   await inference.ready;
 
+  const sequencers = new SequencerClock();
   const unsubscribe = s3.onObjectCreated((record) => {
-    const event = objectCreatedEvent(record);
-    if (matchesManifestRule(event, LOCAL_NAMES.studiesBucket))
-      track(invokeAsync(START_STUDY_HANDLER, event, asyncOptions));
+    const { key, sequencer } = record.s3.object;
+    const event = objectCreatedEvent(record, sequencers.next(key, sequencer));
+    if (options.manifestTrigger === false || !matchesManifestRule(event, LOCAL_NAMES.studiesBucket)) return;
+    // At least once, in any order: the switch may repeat or hold back a delivery.
+    const { deliveries, delaySeconds } = faults.manifestDelivery();
+    const deliver = async () => {
+      if (delaySeconds > 0) await delay(delaySeconds, stopping.signal).catch(() => undefined);
+      if (!stopping.signal.aborted) await invokeAsync(START_STUDY_HANDLER, event, asyncOptions);
+    };
+    for (let n = 0; n < deliveries; n++) track(deliver());
   });
   // Closed first: no new event, delivery or execution step starts once stopping begins.
   closers.push(async () => {
@@ -237,6 +287,8 @@ async function start(options: LocalStackOptions, closers: (() => Promise<void>)[
   firstPorts ??= {
     s3: s3.port,
     dynamo: dynamo.port,
+    s3Edge,
+    dynamoEdge,
     stepFunctions: stepFunctionsPort,
     sagemaker: sagemakerPort,
     api: Number(new URL(api.url).port),
@@ -257,6 +309,7 @@ async function start(options: LocalStackOptions, closers: (() => Promise<void>)[
     stepFunctions,
     s3Client,
     deadLetters,
+    faults,
     idle: async () => {
       while (inFlight.size > 0 || stepFunctions.busy) {
         await Promise.all([...inFlight, stepFunctions.idle(), sagemaker.idle()]);
@@ -272,7 +325,10 @@ async function start(options: LocalStackOptions, closers: (() => Promise<void>)[
 
 function wantedPorts(given: LocalStackOptions['ports'] = {}): Ports {
   const previous = firstPorts;
-  if (!previous) return { s3: given.s3 ?? 0, dynamo: 0, stepFunctions: 0, sagemaker: 0, api: given.api ?? 0 };
+  if (!previous) {
+    const free = { dynamo: 0, s3Edge: 0, dynamoEdge: 0, stepFunctions: 0, sagemaker: 0 };
+    return { ...free, s3: given.s3 ?? 0, api: given.api ?? 0 };
+  }
   for (const [name, port] of Object.entries(given)) {
     if (port !== undefined && port !== previous[name as keyof Ports])
       throw new Error(
@@ -292,9 +348,9 @@ async function listenTracked(
   return taken;
 }
 
-function localS3Client(s3: LocalS3): S3Client {
+function localS3Client(endpoint: string): S3Client {
   return new S3Client({
-    endpoint: s3.endpoint,
+    endpoint,
     region: LOCAL_REGION,
     credentials: LOCAL_CREDENTIALS,
     forcePathStyle: true,

@@ -1,4 +1,5 @@
-import { S3Client } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, NotFound, S3Client } from '@aws-sdk/client-s3';
+import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -14,12 +15,14 @@ vi.hoisted(() => {
     STUDIES_BUCKET: 'sap-studies-test',
     MODELS_BUCKET: 'sap-models-test',
     XGBOOST_MODEL_PREFIX: 'models/xgboost/demo-1/',
+    STATE_MACHINE_ARN: 'arn:aws:states:eu-west-1:123456789012:stateMachine:sap',
   });
   delete process.env.SAP_LOCAL_S3;
 });
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const s3 = mockClient(S3Client);
+const sfn = mockClient(SFNClient);
 const covered = new Set<string>();
 let studies: Awaited<ReturnType<typeof storedStudies>>;
 
@@ -59,6 +62,7 @@ beforeAll(async () => {
 beforeEach(() => {
   ddb.reset().onAnyCommand().resolves({});
   s3.reset().onAnyCommand().resolves({});
+  sfn.reset().onAnyCommand().resolves({});
 });
 
 describe('docs/openapi.yaml', () => {
@@ -232,6 +236,91 @@ describe('POST /studies', () => {
     } finally {
       process.env.STUDIES_BUCKET = bucket;
     }
+  });
+});
+
+describe('POST /studies/{studyId}/rescore', () => {
+  const RESCORE = '/studies/{studyId}/rescore';
+  const rescore = (studyId: string, body: unknown) =>
+    event('POST', RESCORE, {
+      pathParameters: { studyId },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
+  const modelMissing = () => new NotFound({ message: 'Not Found', $metadata: { httpStatusCode: 404 } });
+
+  it('202: the execution that rescores the study, the same name for a repeated request', async () => {
+    ddb.on(GetCommand).resolves({ Item: studies.completed });
+    const started = await call(rescore(studies.completed.studyId, { modelVersion: 'demo-2' }), 202);
+    expect(started).toMatchObject({ studyId: studies.completed.studyId, modelVersion: 'demo-2' });
+    sfn.on(StartExecutionCommand).rejects(new ExecutionAlreadyExists({ message: 'exists', $metadata: {} }));
+    const repeated = await call(rescore(studies.completed.studyId, { modelVersion: 'demo-2' }), 202);
+    expect(repeated.executionName).toBe(started.executionName);
+  });
+
+  it('200 afterwards: GET shows the rescore, and the new result what it replaced', async () => {
+    const result = { ...studies.completed.result, rescoredFrom: 'demo-1' };
+    const at = '2025-03-02T08:00:00.000Z';
+    const rescored: StudyItem = {
+      ...studies.completed,
+      result,
+      rescore: { modelVersion: 'demo-2', status: 'COMPLETED', at },
+    };
+    ddb.on(GetCommand).resolves({ Item: rescored });
+    expect(await call(getOne(rescored.studyId), 200)).toMatchObject({
+      rescore: { status: 'COMPLETED' },
+      result: { rescoredFrom: 'demo-1' },
+    });
+    const failed: StudyItem = {
+      ...studies.completed,
+      rescore: {
+        modelVersion: 'demo-3',
+        status: 'FAILED',
+        at,
+        error: { stage: 'Fuse', code: 'ARTIFACTS_MISSING', message: 'work/ expired' },
+      },
+    };
+    ddb.on(GetCommand).resolves({ Item: failed });
+    expect(await call(getOne(failed.studyId), 200)).toMatchObject({ rescore: { status: 'FAILED' } });
+  });
+
+  it('400 for a malformed id or body, before reading anything', async () => {
+    expect(await call(rescore('a/b', { modelVersion: 'demo-2' }), 400)).toMatchObject({
+      error: 'INVALID_STUDY_ID',
+    });
+    for (const body of [
+      '{',
+      {},
+      { modelVersion: '../x' },
+      { modelVersion: '..' },
+      { modelVersion: 'v', x: 1 },
+    ])
+      expect(await call(rescore('s1', body), 400), JSON.stringify(body)).toMatchObject({
+        error: 'INVALID_BODY',
+      });
+    expect(ddb.calls()).toHaveLength(0);
+  });
+
+  it('404 for an unknown study or model version, 409 for a study that is not COMPLETED', async () => {
+    expect(await call(rescore('nobody-here', { modelVersion: 'demo-2' }), 404)).toMatchObject({
+      error: 'NOT_FOUND',
+    });
+    ddb.on(GetCommand).resolves({ Item: studies.inferring });
+    expect(await call(rescore(studies.inferring.studyId, { modelVersion: 'demo-2' }), 409)).toMatchObject({
+      error: 'STUDY_NOT_COMPLETED',
+    });
+    ddb.on(GetCommand).resolves({ Item: studies.completed });
+    s3.on(HeadObjectCommand).rejects(modelMissing());
+    expect(await call(rescore(studies.completed.studyId, { modelVersion: 'v9' }), 404)).toMatchObject({
+      error: 'MODEL_NOT_FOUND',
+    });
+    expect(sfn.calls()).toHaveLength(0);
+  });
+
+  it('500 when Step Functions refuses, saying nothing of it', async () => {
+    ddb.on(GetCommand).resolves({ Item: studies.completed });
+    sfn.on(StartExecutionCommand).rejects(new Error('AccessDeniedException: arn:aws:states:secret'));
+    const body = await call(rescore(studies.completed.studyId, { modelVersion: 'demo-2' }), 500);
+    expect(JSON.stringify(body)).not.toMatch(/secret|arn:/);
   });
 });
 

@@ -11,7 +11,7 @@ import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-s
 import { MANIFEST_FILE } from '../../core/ingest/manifest';
 import { studyKeys } from '../../core/study/keys';
 import { recordRunnerEvents } from '../../local/stack/progress';
-import { startLocalStack, type LocalStack } from '../../local/stack/stack';
+import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../local/stack/stack';
 import type { ExecutionRecord } from '../../local/stack/step-functions/service';
 
 export interface E2eStack {
@@ -25,10 +25,10 @@ export interface E2eStack {
   close(): Promise<void>;
 }
 
-export async function startE2eStack(): Promise<E2eStack> {
+export async function startE2eStack(options: Omit<LocalStackOptions, 'dataDir'> = {}): Promise<E2eStack> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'sap-e2e-'));
   // The demo models (the default); one inference thread: test files run side by side on 2 cores.
-  const stack = await startLocalStack({ dataDir, inferenceThreads: 1 });
+  const stack = await startLocalStack({ dataDir, inferenceThreads: 1, ...options });
   const recorder = recordRunnerEvents(stack.stepFunctions);
   const studies = DynamoDBDocumentClient.from(
     new DynamoDBClient({

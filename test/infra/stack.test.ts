@@ -135,7 +135,7 @@ describe('encryption with the customer-managed key', () => {
 describe('access', () => {
   it('requires IAM authorisation on every API method and never logs request data', () => {
     const methods = ofType('AWS::ApiGateway::Method');
-    expect(methods.map(([, m]) => m.Properties.HttpMethod).sort()).toEqual(['GET', 'GET', 'POST']);
+    expect(methods.map(([, m]) => m.Properties.HttpMethod).sort()).toEqual(['GET', 'GET', 'POST', 'POST']);
     for (const [, method] of methods) expect(method.Properties.AuthorizationType).toBe('AWS_IAM');
     template.hasResourceProperties('AWS::ApiGateway::Stage', {
       AccessLogSetting: Match.objectLike({ DestinationArn: Match.anyValue() }),
@@ -238,12 +238,18 @@ describe('the workflow', () => {
   });
 
   it('runs the steps of core’s definition in order, each retried and caught into a failure record', () => {
-    const [, machine] = ofType('AWS::StepFunctions::StateMachine')[0]!;
-    const definition = JSON.parse(resolveJoin(machine.Properties.DefinitionString)) as {
+    // The single-study machine (the batch machine runs it as a child).
+    const definitions = ofType('AWS::StepFunctions::StateMachine').map(([, machine]) =>
+      resolveJoin(machine.Properties.DefinitionString),
+    );
+    const study = definitions.find((d) => d.includes('"StudyCompleted"'))!;
+    const definition = JSON.parse(study) as {
       StartAt: string;
       States: Record<
         string,
         {
+          Type: string;
+          Default?: string;
           Next?: string;
           Resource?: string;
           Retry?: { ErrorEquals: string[] }[];
@@ -252,18 +258,21 @@ describe('the workflow', () => {
         }
       >;
     };
+    // A run without a mode (a score run) takes each mode gate's Default.
     const order: string[] = [];
-    for (
-      let state: string | undefined = definition.StartAt;
-      state && definition.States[state]?.Resource;
-      state = definition.States[state]?.Next
-    )
-      order.push(state);
+    for (let name: string | undefined = definition.StartAt; name;) {
+      const state: (typeof definition.States)[string] = definition.States[name]!;
+      if (state.Type === 'Choice') name = state.Default;
+      else if (state.Resource) {
+        order.push(name);
+        name = state.Next;
+      } else name = undefined;
+    }
     expect(order).toEqual(PIPELINE_STEPS.map((s) => s.name));
     for (const step of PIPELINE_STEPS) {
       const state = definition.States[step.name]!;
       expect(state.Retry?.[0]?.ErrorEquals).toContain('TRANSIENT');
-      expect(state.Catch?.[0]?.Next).toBe(`Record${step.name}Failure`);
+      expect(state.Catch?.map((c) => c.Next)).toEqual(['RunSuperseded', `Record${step.name}Failure`]);
       expect(state.TimeoutSeconds).toBe(step.stepTimeoutSeconds);
       expect(state.Resource?.endsWith('.waitForTaskToken')).toBe(step.completion === 'callback');
     }

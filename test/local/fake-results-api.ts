@@ -15,7 +15,8 @@ export interface FakeAnswer {
 
 /**
  * A stand-in for the results API and S3 in one HTTP server: POST {base}/studies hands out upload URLs that
- * point back at it (/bucket/{key}), PUTs are stored, GET {base}/studies/{id} answers from a script.
+ * point back at it (/bucket/{key}), PUTs are stored, GET {base}/studies/{id} answers from a script,
+ * POST {base}/studies/{id}/rescore answers 202 (or as told).
  * Every request is recorded, so tests can check order, bodies and signing headers.
  */
 export async function startFakeResultsApi(base = '/v1') {
@@ -24,6 +25,7 @@ export async function startFakeResultsApi(base = '/v1') {
   const studyAnswers: FakeAnswer[] = [];
   const putFailures: number[] = [];
   let createAnswer: FakeAnswer | undefined;
+  let rescoreAnswer: FakeAnswer | undefined;
   let url = '';
 
   const server = createServer((request, response) => {
@@ -47,6 +49,14 @@ export async function startFakeResultsApi(base = '/v1') {
       if (failure) return { status: failure, body: '<Error><Code>SlowDown</Code></Error>' };
       objects.set(path.slice('/bucket/'.length), body);
       return { status: 200, body: '' };
+    }
+    const rescore = new RegExp(`^${base}/studies/([^/]+)/rescore$`).exec(path);
+    if (method === 'POST' && rescore) {
+      const { modelVersion } = JSON.parse(body.toString()) as { modelVersion: string };
+      const studyId = decodeURIComponent(rescore[1]!);
+      return (
+        rescoreAnswer ?? { status: 202, body: { studyId, executionName: `${studyId}-r1`, modelVersion } }
+      );
     }
     if (method === 'GET' && path.startsWith(`${base}/studies/`)) {
       const next = studyAnswers.length > 1 ? studyAnswers.shift() : studyAnswers[0];
@@ -81,6 +91,10 @@ export async function startFakeResultsApi(base = '/v1') {
     putFailures,
     answerCreateWith(answer: FakeAnswer) {
       createAnswer = answer;
+    },
+    /** Answer of POST /studies/{id}/rescore; default 202 with an execution name. */
+    answerRescoreWith(answer: FakeAnswer) {
+      rescoreAnswer = answer;
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -1,5 +1,6 @@
 import type { CaughtError } from '../../../core/pipeline/failure';
 import { modeOf, type StudyRun } from '../../../core/pipeline/run';
+import { STALE_RUN } from '../../../core/pipeline/step-error';
 import {
   PIPELINE_STEPS,
   RECORD_FAILURE,
@@ -55,12 +56,6 @@ export interface ExecutionEnvironment {
 /** Step Functions' limit on a state's input or output. */
 export const STATE_PAYLOAD_LIMIT_BYTES = 256 * 1024;
 
-/** The state machine's own timeout: every step at its limit on every attempt (lib/constructs/study-workflow.ts). */
-export const EXECUTION_TIMEOUT_SECONDS = PIPELINE_STEPS.reduce(
-  (sum, s) => sum + s.stepTimeoutSeconds * s.retry.maxAttempts,
-  0,
-);
-
 /**
  * One execution of the pipeline, state for state as lib/constructs/pipeline-definition.ts builds it: each
  * step's output is the next step's input; a step is passed by in the modes it does not run in; `invoke` steps return their result, the `callback` step gets
@@ -93,6 +88,9 @@ export async function runExecution(
       continue;
     }
     if (!matchesError([ALL_ERRORS], result.error.Error ?? '')) return failed(result.error);
+    // RunSuperseded: Catch STALE_RUN (ResultPath $.caught) → Succeed.
+    if (result.error.Error === STALE_RUN)
+      return { status: 'SUCCEEDED', output: { ...(state as StudyRun), caught: result.error } };
     return recordFailure(step.name, { ...(state as StudyRun), caught: result.error }, env);
   }
   return { status: 'SUCCEEDED', output: state };
@@ -150,7 +148,7 @@ async function attemptStep(
   }
 }
 
-/** Record{Stage}Failure: the run's fields from the failed step's input, the stage and the caught error. */
+/** Record{Stage}Failure: the failed step's input (the run, with what was caught), the stage and the caught error. */
 async function recordFailure(
   stage: StageName,
   state: StudyRun & { caught: CaughtError },
@@ -159,12 +157,7 @@ async function recordFailure(
   const payload = {
     stage,
     error: state.caught,
-    run: {
-      studyId: state.studyId,
-      manifestVersion: state.manifestVersion,
-      bucket: state.bucket,
-      artifacts: state.artifacts,
-    },
+    run: state,
   };
   const result = await runWithRetries(stage, RECORD_FAILURE_RETRIER, env, () =>
     env.invoke(

@@ -23,6 +23,8 @@ export async function invokeFunction(
 ): Promise<Invocation> {
   try {
     const handler = await loadHandler(handlerPath);
+    // A stopped stack starts no function: its call would run on unobserved, against restored settings.
+    if (signal.aborted) throw signal.reason;
     const call = Promise.resolve().then(() => handler(JSON.parse(JSON.stringify(event)) as unknown));
     const result = await withTimeout(call, timeoutSeconds, signal);
     if (result.timedOut) return timedOut(timeoutSeconds);

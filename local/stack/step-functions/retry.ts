@@ -1,5 +1,5 @@
 import { TRANSIENT } from '../../../core/pipeline/step-error';
-import type { RetryPolicy } from '../../../core/pipeline/steps';
+import { RECORD_FAILURE, type RetryPolicy } from '../../../core/pipeline/steps';
 
 /** A Retry field of one state: which errors it matches and how it backs off (full jitter, as deployed). */
 export interface Retrier {
@@ -23,12 +23,7 @@ export function stepRetrier(policy: RetryPolicy): Retrier {
 }
 
 /** The failure recorder retries whatever went wrong (lib/constructs/pipeline-definition.ts). */
-export const RECORD_FAILURE_RETRIER: Retrier = {
-  errors: [ALL_ERRORS],
-  maxAttempts: 6,
-  intervalSeconds: 2,
-  backoffRate: 2,
-};
+export const RECORD_FAILURE_RETRIER: Retrier = { errors: [ALL_ERRORS], ...RECORD_FAILURE.retry };
 
 /**
  * Errors that end an execution whatever its Catch says: States.ALL does not match them.

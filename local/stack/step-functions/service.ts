@@ -1,7 +1,8 @@
+import { setMaxListeners } from 'node:events';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { StudyRun } from '../../../core/pipeline/run';
+import { EXECUTION_TIMEOUT_SECONDS, type StageName } from '../../../core/pipeline/steps';
 import {
-  EXECUTION_TIMEOUT_SECONDS,
   STATE_PAYLOAD_LIMIT_BYTES,
   runExecution,
   type ExecutionEvent,
@@ -10,6 +11,7 @@ import {
 } from './execution';
 import type { ExecutionJournal, JournaledExecution } from './journal';
 import type { Invocation } from './lambda-invoke';
+import { scaledTimeout } from './timers';
 
 /** An error Step Functions answers with: its type is what the SDK turns into an exception class. */
 export class StepFunctionsError extends Error {
@@ -49,8 +51,17 @@ export interface LocalStepFunctionsOptions {
   invoke(handler: string, event: unknown, timeoutSeconds: number, signal: AbortSignal): Promise<Invocation>;
   /** Multiplies every timeout and retry delay. Default 1 (the deployed values). */
   timeScale?: number;
+  /** Floor of the scaled timeouts (see scaledTimeout). Default 0. */
+  minTimeoutSeconds?: number;
   /** Keeps executions across restarts; without it they live as long as the process. */
   journal?: ExecutionJournal;
+  /** Awaited between two steps of an execution (the local stack's fault switch tampers there). */
+  betweenSteps?(step: {
+    stage: StageName;
+    execution: string;
+    event: unknown;
+    output: unknown;
+  }): Promise<void>;
 }
 
 interface Waiting {
@@ -77,6 +88,8 @@ export class LocalStepFunctions {
 
   constructor(private readonly options: LocalStepFunctionsOptions) {
     this.timeScale = options.timeScale ?? 1;
+    // Every execution in flight listens for the stop: a loaded stack runs dozens at once.
+    setMaxListeners(0, this.stopping.signal);
     for (const journaled of options.journal?.load() ?? []) {
       const record: ExecutionRecord = {
         executionArn: this.executionArn(journaled.name),
@@ -235,7 +248,7 @@ export class LocalStepFunctions {
     this.stopping.signal.addEventListener('abort', onStop, { once: true });
     const timer = setTimeout(
       () => controller.abort('TIMED_OUT'),
-      EXECUTION_TIMEOUT_SECONDS * this.timeScale * 1000,
+      scaledTimeout(EXECUTION_TIMEOUT_SECONDS, this.timeScale, this.options.minTimeoutSeconds) * 1000,
     );
     let outcome: ExecutionOutcome | 'TIMED_OUT' | 'ABORTED';
     try {
@@ -244,6 +257,8 @@ export class LocalStepFunctions {
         {
           signal: controller.signal,
           timeScale: this.timeScale,
+          minTimeoutSeconds: this.options.minTimeoutSeconds,
+          betweenSteps: async (step) => this.options.betweenSteps?.({ ...step, execution: record.name }),
           invoke: (handler, event, timeoutSeconds) =>
             this.options.invoke(handler, event, timeoutSeconds, controller.signal),
           openTask: () => this.openTask(),

@@ -48,3 +48,12 @@ export function withTimeout<T>(work: Promise<T>, seconds: number, signal: AbortS
     );
   });
 }
+
+/**
+ * A deployed timeout on the local clock: `seconds × timeScale`, but never under `minSeconds` (a floor that
+ * itself never exceeds the deployed value): a handler needs real time on this machine however fast the
+ * test clock runs.
+ */
+export function scaledTimeout(seconds: number, timeScale: number, minSeconds = 0): number {
+  return Math.max(seconds * timeScale, Math.min(seconds, minSeconds));
+}

@@ -113,8 +113,10 @@ describe('the local runner mirrors the deployed state machine', () => {
       expect(local.errors.every((e) => deployedErrors.includes(e))).toBe(true);
       expect(retry).toEqual(asl(local, deployedErrors));
       expect(state.Catch).toEqual([
+        { ErrorEquals: ['STALE_RUN'], ResultPath: '$.caught', Next: 'RunSuperseded' },
         { ErrorEquals: ['States.ALL'], ResultPath: '$.caught', Next: `Record${step.name}Failure` },
       ]);
+      expect(States.RunSuperseded).toMatchObject({ Type: 'Succeed' });
       if (step.completion === 'callback') {
         expect(JSON.stringify(state.Resource)).toContain(':::lambda:invoke.waitForTaskToken');
         expect(state.Parameters?.Payload).toEqual({ 'taskToken.$': '$$.Task.Token', 'run.$': '$' });
@@ -133,12 +135,7 @@ describe('the local runner mirrors the deployed state machine', () => {
       expect(state.Parameters).toEqual({
         stage,
         'error.$': '$.caught',
-        run: {
-          'studyId.$': '$.studyId',
-          'manifestVersion.$': '$.manifestVersion',
-          'bucket.$': '$.bucket',
-          'artifacts.$': '$.artifacts',
-        },
+        'run.$': '$',
       });
       expect(state.Retry).toEqual([asl(RECORD_FAILURE_RETRIER, ['States.ALL'])]);
       expect(States[state.Next!]).toMatchObject({

@@ -88,6 +88,20 @@ const happy = {
 };
 
 describe('local runner: the state machine of core/pipeline/steps.ts', () => {
+  it('ends a run overtaken by a newer manifest version as superseded, recording no failure', async () => {
+    const { calls, start } = runner({
+      ...happy,
+      [handlerOf('Radiomics')]: () => {
+        throw new StepError('STALE_RUN', 'study s1 is no longer at manifest version v1');
+      },
+    });
+    const record = await start('run-stale');
+    expect(record.status).toBe('SUCCEEDED');
+    expect(JSON.parse(record.output!)).toMatchObject({ caught: { Error: 'STALE_RUN' } });
+    expect(calls.map((c) => c.handler)).not.toContain(RECORD_FAILURE.handler);
+    expect(calls.filter((c) => c.handler === handlerOf('Radiomics'))).toHaveLength(1);
+  });
+
   it.each([
     ['rescore', ['Fuse']],
     ['features', ['Validate', 'Infer', 'Radiomics', 'Fuse']],
@@ -140,7 +154,8 @@ describe('local runner: the state machine of core/pipeline/steps.ts', () => {
       event: {
         stage: 'Validate',
         error: { Error: 'TRANSIENT', Cause: expect.stringContaining('S3 throttled') },
-        run: RUN,
+        // The whole state, as Step Functions' `$` hands it over: the run and what was caught.
+        run: { ...RUN, caught: { Error: 'TRANSIENT', Cause: expect.stringContaining('S3 throttled') } },
       },
     });
     expect(record).toMatchObject({ status: 'FAILED', error: 'TRANSIENT', cause: 'S3 throttled' });

@@ -1,0 +1,52 @@
+import type { BatchProgress } from './run-batch';
+
+const BAR_WIDTH = 30;
+
+/** A terminal redraws the bar in place; a pipe or a log gets one plain line per item. */
+export type ProgressOutput =
+  { isTTY: true; write(text: string): void } | { isTTY: false; line(text: string): void };
+
+/** The bar and its counts on one line, e.g. `[#######-------] 7/20  5 completed  1 failed  1 skipped`. */
+export function progressLine(progress: BatchProgress): string {
+  const share = progress.total > 0 ? progress.done / progress.total : 1;
+  const filled = Math.round(share * BAR_WIDTH);
+  return (
+    `[${'#'.repeat(filled)}${'-'.repeat(BAR_WIDTH - filled)}] ${progress.done}/${progress.total}` +
+    `  ${progress.completed} completed  ${progress.failed} failed  ${progress.skipped} skipped`
+  );
+}
+
+/** One item's end as a plain line. */
+export function itemLine(progress: BatchProgress): string | undefined {
+  const { ended } = progress;
+  if (!ended) return undefined;
+  const how =
+    ended.status === 'SKIPPED'
+      ? 'skipped (completed by an earlier run)'
+      : `${ended.status}${ended.code ? ` ${ended.code}` : ''}`;
+  return `[${progress.done}/${progress.total}] ${ended.item}: ${how}`;
+}
+
+/** Reports a batch's progress: the bar redrawn in place on a terminal, plain lines otherwise. */
+export function progressReporter(output: ProgressOutput): {
+  update(progress: BatchProgress): void;
+  /** Ends the bar's line on a terminal. */
+  finish(): void;
+} {
+  let drawn = false;
+  return {
+    update(progress) {
+      if (output.isTTY) {
+        output.write(`\r\x1b[K${progressLine(progress)}`);
+        drawn = true;
+        return;
+      }
+      const line = itemLine(progress);
+      if (line) output.line(line);
+    },
+    finish() {
+      if (drawn && output.isTTY) output.write('\n');
+      drawn = false;
+    },
+  };
+}
