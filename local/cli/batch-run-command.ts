@@ -15,7 +15,7 @@ import { runLocalBatch } from '../batch/run-batch';
 import { DEFAULT_DATA_DIR, REPO_ROOT } from '../stack/paths';
 import { stopSignal } from '../stack/signals';
 import { describeNotice, startLocalStack, type LocalStack } from '../stack/stack';
-import { EXIT, reportError, type CommandContext } from './io';
+import { EXIT, reportError, type CommandContext, usageError } from './io';
 
 const USAGE = [
   'usage: sap batch run <folder-of-studies> [--mode features|score|rescore] [--model-version V] [--workers N]',
@@ -54,7 +54,7 @@ const optionsSchema = z.object({
  * printed. Ctrl-C stops it; the same command resumes without redoing completed studies.
  */
 export async function batchRunCommand(args: string[], ctx: CommandContext): Promise<number> {
-  const usage = (message: string) => (reportError(ctx, 'USAGE', `${message}\n${USAGE}`), EXIT.usage);
+  const usage = (message: string) => usageError(ctx, USAGE, message);
   let parsed;
   try {
     parsed = parseArgs({

@@ -11,7 +11,7 @@ import {
   type BatchProgressView,
 } from './batch-cloud';
 import { BATCH_STATE_MACHINE_ENV } from './batch-submit-command';
-import { EXIT, reportError, type CommandContext } from './io';
+import { EXIT, reportError, type CommandContext, parseOrReport, usageError } from './io';
 import type { PollClock } from './status-command';
 
 const USAGE =
@@ -39,18 +39,13 @@ export async function batchStatusCommand(
   ctx: CommandContext,
   { env = process.env, clock = BATCH_CLOCK }: { env?: NodeJS.ProcessEnv; clock?: PollClock } = {},
 ): Promise<number> {
-  let parsed: ReturnType<typeof parse>;
-  try {
-    parsed = parse(args);
-  } catch (error) {
-    reportError(ctx, 'USAGE', `${(error as Error).message}\n${USAGE}`);
-    return EXIT.usage;
-  }
+  const parsed = parseOrReport(ctx, USAGE, () => parse(args));
+  if (!parsed) return EXIT.usage;
   const { values, positionals } = parsed;
   const [batchId] = positionals;
   const stateMachineArn = values['state-machine'] ?? env[BATCH_STATE_MACHINE_ENV];
   const timeout = Number(values.timeout ?? DEFAULT_TIMEOUT_SECONDS);
-  const usage = (message: string) => (reportError(ctx, 'USAGE', `${message}\n${USAGE}`), EXIT.usage);
+  const usage = (message: string) => usageError(ctx, USAGE, message);
   if (!batchId || positionals.length > 1) return usage('one batchId, please');
   if (!BATCH_ID_PATTERN.test(batchId)) return usage(`${JSON.stringify(batchId)} is not a batch id`);
   if (!stateMachineArn)

@@ -86,8 +86,9 @@ export const COMMANDS: readonly CommandInfo[] = [
   },
   {
     name: 'batch',
-    usage: 'sap batch run <folder> [--mode M] [--model-version V] [--workers N] [--batch-id ID] [--out DIR]',
-    does: 'one batch over many studies: run = on the local stack, resumable; training table + summary',
+    usage:
+      'sap batch run <folder> | submit <s3://bucket/incoming/ | list.csv> | status <batchId> [--mode M] [--model-version V]',
+    does: 'many studies through the same pipeline (features, score or rescore): locally (run) or in AWS (submit, status); training table + summary',
     run: async (args, ctx) => (await import('./batch-command')).batchCommand(args, ctx),
   },
   {

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { MODEL_VERSION_PATTERN } from '../../core/study/model-keys';
 import { isStudyId } from '../../core/study/study-id';
 import { ApiError, ApiUnreachable, ResultsApiClient, resolveApiTarget, type StudyView } from '../api-client';
-import { EXIT, reportError, type CommandContext } from './io';
+import { EXIT, reportError, type CommandContext, parseOrReport, usageError } from './io';
 import { REAL_CLOCK, type PollClock } from './status-command';
 import { formatStudy } from './study-report';
 
@@ -25,19 +25,14 @@ export async function rescoreCommand(
   ctx: CommandContext,
   clock = REAL_CLOCK,
 ): Promise<number> {
-  let parsed: ReturnType<typeof parse>;
-  try {
-    parsed = parse(args);
-  } catch (error) {
-    reportError(ctx, 'USAGE', `${(error as Error).message}\n${USAGE}`);
-    return EXIT.usage;
-  }
+  const parsed = parseOrReport(ctx, USAGE, () => parse(args));
+  if (!parsed) return EXIT.usage;
   const { values, positionals } = parsed;
   const [studyId] = positionals;
   const modelVersion = values['model-version'];
   const target = resolveApiTarget(values);
   const timeout = Number(values.timeout ?? DEFAULT_TIMEOUT_SECONDS);
-  const usage = (message: string) => (reportError(ctx, 'USAGE', `${message}\n${USAGE}`), EXIT.usage);
+  const usage = (message: string) => usageError(ctx, USAGE, message);
   if (!studyId || positionals.length > 1) return usage('one studyId, please');
   if (!isStudyId(studyId)) return usage(`${JSON.stringify(studyId)} is not a studyId ([A-Za-z0-9_-]{1,64})`);
   if (modelVersion === undefined) return usage('--model-version is required');

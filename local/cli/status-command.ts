@@ -4,7 +4,7 @@ import { FINAL_STATUSES } from '../../core/study/status';
 import { isStudyId } from '../../core/study/study-id';
 import { ApiError, ApiUnreachable, ResultsApiClient, resolveApiTarget, type StudyView } from '../api-client';
 import { enteredStages, formatStudy, stageLine } from './study-report';
-import { EXIT, reportError, type CommandContext } from './io';
+import { EXIT, reportError, type CommandContext, parseOrReport, usageError } from './io';
 
 const USAGE =
   'usage: sap status <studyId> [--wait] [--timeout S] [--endpoint URL | --api URL] [--json]\n' +
@@ -39,18 +39,13 @@ export async function statusCommand(
   ctx: CommandContext,
   clock = REAL_CLOCK,
 ): Promise<number> {
-  let parsed: ReturnType<typeof parse>;
-  try {
-    parsed = parse(args);
-  } catch (error) {
-    reportError(ctx, 'USAGE', `${(error as Error).message}\n${USAGE}`);
-    return EXIT.usage;
-  }
+  const parsed = parseOrReport(ctx, USAGE, () => parse(args));
+  if (!parsed) return EXIT.usage;
   const { values, positionals } = parsed;
   const [studyId] = positionals;
   const target = resolveApiTarget(values);
   const timeout = Number(values.timeout ?? DEFAULT_TIMEOUT_SECONDS);
-  const usage = (message: string) => (reportError(ctx, 'USAGE', `${message}\n${USAGE}`), EXIT.usage);
+  const usage = (message: string) => usageError(ctx, USAGE, message);
   if (!studyId || positionals.length > 1) return usage('one studyId, please');
   if (!isStudyId(studyId)) return usage(`${JSON.stringify(studyId)} is not a studyId ([A-Za-z0-9_-]{1,64})`);
   if (typeof target === 'string') return usage(target);

@@ -8,7 +8,7 @@ import { planUpload, type UploadRequest } from '../../core/study/upload-plan';
 import { ApiError, ApiUnreachable, ResultsApiClient, resolveApiTarget } from '../api-client';
 import { putPresigned, UploadRefused } from '../presigned-upload';
 import { readStudyFolder, type FolderFile } from '../study-folder';
-import { EXIT, reportError, type CommandContext } from './io';
+import { EXIT, reportError, type CommandContext, parseOrReport, usageError } from './io';
 
 const USAGE =
   'usage: sap submit <study-folder> [--endpoint URL | --api URL] [--study-id ID] [--json]\n' +
@@ -23,18 +23,13 @@ const UPLOAD_CONCURRENCY = 4;
  * and the image, then the manifest last, which starts the run. Prints the studyId.
  */
 export async function submitCommand(args: string[], ctx: CommandContext): Promise<number> {
-  let parsed: ReturnType<typeof parse>;
-  try {
-    parsed = parse(args);
-  } catch (error) {
-    reportError(ctx, 'USAGE', `${(error as Error).message}\n${USAGE}`);
-    return EXIT.usage;
-  }
+  const parsed = parseOrReport(ctx, USAGE, () => parse(args));
+  if (!parsed) return EXIT.usage;
   const { values, positionals } = parsed;
   const [folder] = positionals;
   const target = resolveApiTarget(values);
   const studyId = values['study-id'];
-  const usage = (message: string) => (reportError(ctx, 'USAGE', `${message}\n${USAGE}`), EXIT.usage);
+  const usage = (message: string) => usageError(ctx, USAGE, message);
   if (!folder || positionals.length > 1) return usage('one study folder, please');
   if (typeof target === 'string') return usage(target);
   if (studyId !== undefined && !isStudyId(studyId)) return usage('--study-id must match [A-Za-z0-9_-]{1,64}');
