@@ -46,7 +46,7 @@ async function listKeys(s3: S3Client, bucket: string, prefix: string): Promise<s
   return keys;
 }
 
-/** Writes batches/{batchId}/features.csv and summary.json. */
+/** Writes batches/{batchId}/features.csv, features.parquet and summary.json. */
 export async function writeBatchOutputs(
   s3: S3Client,
   bucket: string,
@@ -60,6 +60,14 @@ export async function writeBatchOutputs(
         Key: batchOutputKeys.features(batchId),
         Body: outputs.featuresCsv,
         ContentType: 'text/csv; charset=utf-8; header=present',
+      }),
+    ),
+    s3.send(
+      new PutObjectCommand({
+        Bucket: bucket,
+        Key: batchOutputKeys.featuresParquet(batchId),
+        Body: outputs.featuresParquet,
+        ContentType: 'application/vnd.apache.parquet',
       }),
     ),
     s3.send(

@@ -19,12 +19,13 @@ export interface BatchSummaryResult {
   batchId: string;
   counts: BatchSummary['counts'];
   features: string;
+  featuresParquet: string;
   summary: string;
 }
 
 /**
  * After a batch's map: reads every study outcome under batches/{batchId}/studies/ and writes the training
- * table (features.csv) and the summary (summary.json) beside them. A file that is not a valid outcome is
+ * table (features.csv and features.parquet) and the summary (summary.json) beside them. A file that is not a valid outcome is
  * counted in the summary, not fatal.
  */
 export async function handler(input: BatchSummaryEvent): Promise<BatchSummaryResult> {
@@ -44,6 +45,7 @@ export async function handler(input: BatchSummaryEvent): Promise<BatchSummaryRes
     batchId,
     counts,
     features: batchOutputKeys.features(batchId),
+    featuresParquet: batchOutputKeys.featuresParquet(batchId),
     summary: batchOutputKeys.summary(batchId),
   };
 }

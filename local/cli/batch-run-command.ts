@@ -26,7 +26,7 @@ const USAGE = [
   "  --model-version  a fusion model version in the local models bucket (default: the stack's)",
   '  --workers N      studies in flight at once (default: cores − 1, at least 1)',
   '  --batch-id ID    default: from the folder, mode and model version, so the same command resumes',
-  '  --out DIR        where features.csv and summary.json are copied (default ./sap-batch-{batchId})',
+  '  --out DIR        where features.csv, features.parquet and summary.json go (default ./sap-batch-{batchId})',
   `  --data-dir DIR   the local stack's data, kept between runs (default ${DEFAULT_DATA_DIR}/data in the repository)`,
 ].join('\n');
 /** The shell's code for a process stopped by Ctrl-C (128 + SIGINT). */
@@ -124,8 +124,13 @@ export async function batchRunCommand(args: string[], ctx: CommandContext): Prom
       return INTERRUPTED_EXIT;
     }
     await mkdir(outDir, { recursive: true });
-    const files = { features: path.join(outDir, 'features.csv'), summary: path.join(outDir, 'summary.json') };
+    const files = {
+      features: path.join(outDir, 'features.csv'),
+      featuresParquet: path.join(outDir, 'features.parquet'),
+      summary: path.join(outDir, 'summary.json'),
+    };
     await writeFile(files.features, result.outputs.featuresCsv);
+    await writeFile(files.featuresParquet, result.outputs.featuresParquet);
     await writeFile(files.summary, JSON.stringify(result.outputs.summary, null, 2));
     const { summary } = result.outputs;
     ctx.io.out(ctx.json ? JSON.stringify({ ...summary, files }, null, 2) : describeSummary(summary, files));
@@ -165,7 +170,10 @@ async function hasFusionModel(stack: LocalStack, version: string): Promise<boole
   return (listed.KeyCount ?? 0) > 0;
 }
 
-function describeSummary(summary: BatchSummary, files: { features: string; summary: string }): string {
+function describeSummary(
+  summary: BatchSummary,
+  files: { features: string; featuresParquet: string; summary: string },
+): string {
   const { counts, failures, cost } = summary;
   const lines = [
     `batch ${summary.batchId}: ${counts.COMPLETED} completed, ${counts.FAILED} failed` +
@@ -173,6 +181,7 @@ function describeSummary(summary: BatchSummary, files: { features: string; summa
     ...failures.items.map((f) => `  ${f.item}: ${f.stage} ${f.code}`),
     `  in the cloud: about $${cost.usd.total.toFixed(2)} (${cost.region} list prices, ${cost.instanceType})`,
     `  ${files.features}`,
+    `  ${files.featuresParquet}`,
     `  ${files.summary}`,
   ];
   return lines.join('\n');

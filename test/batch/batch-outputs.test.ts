@@ -1,3 +1,4 @@
+import { parquetMetadata, parquetReadObjects } from 'hyparquet';
 import { describe, expect, it } from 'vitest';
 import { estimateBatchCost } from '../../core/batch/batch-cost';
 import { MixedBatchError } from '../../core/batch/batch-identity';
@@ -6,6 +7,7 @@ import { batchKeys, type BatchOutcome } from '../../core/batch/outcome';
 import { parseBatchOutcome } from '../../core/batch/parse-outcome';
 import { summarizeBatch } from '../../core/batch/summary';
 import { trainingTable, trainingTableCsv } from '../../core/batch/training-table';
+import { trainingTableParquet } from '../../core/batch/training-table-parquet';
 import { PRICE_TABLES } from '../../core/cost/prices';
 import { studyUsage } from '../../core/cost/usage';
 
@@ -87,6 +89,32 @@ describe('the training table', () => {
       's1,"""etag-s1""",50,0.25,moderate',
       's2,"""etag-s2""",70,,',
     ]);
+  });
+
+  it('writes the same table as Parquet: text as UTF-8, numbers as the exact doubles, missing as null', async () => {
+    const table = trainingTable([
+      completed(
+        's-b',
+        { age: 61, 'ratio,odd': 0.1 + 0.2 },
+        { mode: 'score', probability: 0.25, riskLevel: 'moderate' },
+      ),
+      completed('s-a', { age: 47, 'ratio,odd': null }, { mode: 'score' }),
+    ]);
+    const file = trainingTableParquet(table);
+    // Read back with hyparquet, the reader of the same project: the parquet magic at both ends.
+    expect(new TextDecoder().decode(file.subarray(0, 4))).toBe('PAR1');
+    expect(new TextDecoder().decode(file.subarray(-4))).toBe('PAR1');
+    const schema = parquetMetadata(file.slice().buffer).schema.slice(1);
+    expect(schema.map((s) => [s.name, s.type, s.converted_type ?? null])).toEqual([
+      ['studyId', 'BYTE_ARRAY', 'UTF8'],
+      ['manifestVersion', 'BYTE_ARRAY', 'UTF8'],
+      ['age', 'DOUBLE', null],
+      ['ratio,odd', 'DOUBLE', null],
+      ['probability', 'DOUBLE', null],
+      ['riskLevel', 'BYTE_ARRAY', 'UTF8'],
+    ]);
+    const rows = await parquetReadObjects({ file: file.slice().buffer });
+    expect(rows.map((row) => table.columns.map((c) => row[c]))).toEqual(table.rows);
   });
 
   it('is only a header without completed studies, and refuses outcomes of two models', () => {

@@ -1,3 +1,4 @@
+import { parquetReadObjects } from 'hyparquet';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -76,6 +77,7 @@ describe('batch summary', () => {
       batchId: BATCH,
       counts: { total: 3, COMPLETED: 2, FAILED: 1, invalidOutcomes: 2 },
       features: 'batches/cohort-2026/features.csv',
+      featuresParquet: 'batches/cohort-2026/features.parquet',
       summary: 'batches/cohort-2026/summary.json',
     });
     expect(s3.commandCalls(ListObjectsV2Command)).toHaveLength(2);
@@ -84,6 +86,13 @@ describe('batch summary', () => {
     const csv = written('batches/cohort-2026/features.csv');
     expect(csv).toMatchObject({ Bucket: BUCKET, ContentType: expect.stringMatching(/^text\/csv/) });
     expect(csv.Body).toBe('studyId,manifestVersion,age,effusion\r\ns1,v-s1,60,\r\ns2,v-s2,60,\r\n');
+
+    const parquet = written('batches/cohort-2026/features.parquet');
+    expect(parquet.ContentType).toBe('application/vnd.apache.parquet');
+    expect(await parquetReadObjects({ file: (parquet.Body as Uint8Array).slice().buffer })).toEqual([
+      { studyId: 's1', manifestVersion: 'v-s1', age: 60, effusion: null },
+      { studyId: 's2', manifestVersion: 'v-s2', age: 60, effusion: null },
+    ]);
 
     const summary = JSON.parse(String(written('batches/cohort-2026/summary.json').Body)) as BatchSummary;
     expect(summary).toMatchObject({
