@@ -5,11 +5,14 @@ import { clean, requireBothClasses, requireProbabilities } from './data';
 export interface CalibrationFit {
   /** Calibration-in-the-large: a in logit P(y) = a + logit(p) (slope fixed at 1). Ideal 0. */
   intercept: number;
-  /** Calibration slope: b in logit P(y) = a' + b·logit(p). Ideal 1. */
-  slope: number;
-  /** a' of the slope fit. */
-  slopeIntercept: number;
-  /** Newton iterations of the slope fit. */
+  /**
+   * Calibration slope: b in logit P(y) = a' + b·logit(p). Ideal 1. Null when the predictions separate the
+   * outcomes (every event above every non-event, or below): the maximum-likelihood slope is then infinite.
+   */
+  slope: number | null;
+  /** a' of the slope fit; null with the slope. */
+  slopeIntercept: number | null;
+  /** Newton iterations of the slope fit (0 when the outcomes are separated). */
   iterations: number;
   n: number;
   nMissing: number;
@@ -78,7 +81,10 @@ export function calibration(probs: readonly Score[], labels: readonly Label[]): 
     if (Math.abs(step) < TOLERANCE) break;
   }
 
-  // Slope: intercept b0 and slope b1 on x.
+  // Slope: intercept b0 and slope b1 on x. Predictions that separate the outcomes have no finite
+  // maximum-likelihood slope: Newton's method would climb until the weights underflow.
+  if (separates(x, y))
+    return { intercept: a, slope: null, slopeIntercept: null, iterations: 0, n, nMissing: c.nMissing };
   let b0 = 0;
   let b1 = 1;
   let iterations = 0;
@@ -112,6 +118,18 @@ export function calibration(probs: readonly Score[], labels: readonly Label[]): 
     if (Math.max(Math.abs(d0), Math.abs(d1)) < TOLERANCE) break;
   }
   return { intercept: a, slope: b1, slopeIntercept: b0, iterations, n, nMissing: c.nMissing };
+}
+
+/** Whether every event's score is above every non-event's, or every one below (complete separation). */
+function separates(scores: Float64Array, labels: Uint8Array): boolean {
+  const min = [Infinity, Infinity];
+  const max = [-Infinity, -Infinity];
+  scores.forEach((score, k) => {
+    const label = labels[k] as number;
+    min[label] = Math.min(min[label] as number, score);
+    max[label] = Math.max(max[label] as number, score);
+  });
+  return (max[0] as number) < (min[1] as number) || (max[1] as number) < (min[0] as number);
 }
 
 /**

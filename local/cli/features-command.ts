@@ -22,8 +22,9 @@ const USAGE = [
  * `sap features`: the exact vector the Fuse step would give the model — validation, canonical volume,
  * pancreas-profile radiomics in the mask, the card's mapping — so training tables are built with the
  * production code. For a folder of studies it appends one CSV row per study to --out, skipping studies
- * already there (a stopped run resumes). Masks are given until the U-Net (issue #5) segments studies itself;
- * model inputs from inference are missing until then.
+ * already there (a stopped run resumes). It takes masks you already have and runs no network, so inputs the
+ * card reads from inference (`dl_probability`) come out missing; `sap batch run --mode features` runs the
+ * whole path (U-Net, ResNet50, radiomics on the U-Net mask).
  */
 export async function featuresCommand(args: string[], ctx: CommandContext): Promise<number> {
   const { values, positionals } = parseArgs({

@@ -82,7 +82,7 @@ export function evaluationHtml(evaluation: Evaluation, charts: EvaluationCharts)
 <h2>Discrimination</h2>
 <table><thead><tr><th>system</th><th>patients</th><th>AUC [95 % CI, DeLong]</th><th>model − system (paired DeLong)</th><th>at cut-off: sens / spec / PPV / NPV</th><th>Youden: sens / spec</th></tr></thead>
 <tbody>${evaluation.systems.map(row).join('\n')}</tbody></table>
-${cal ? `<h2>Calibration</h2><p>Brier score ${num(cal.brier)}; calibration intercept ${num(cal.intercept)}, slope ${num(cal.slope)} (ideal 0 and 1).</p>` : ''}
+${cal ? `<h2>Calibration</h2><p>Brier score ${num(cal.brier)}; calibration intercept ${num(cal.intercept)}, slope ${cal.slope === null ? 'not estimable: the predictions separate the outcomes' : num(cal.slope)} (ideal 0 and 1).</p>` : ''}
 <figure>${charts.roc}</figure>
 ${charts.calibration ? `<figure>${charts.calibration}</figure>` : ''}
 ${charts.decisionCurve ? `<figure>${charts.decisionCurve}</figure>` : ''}

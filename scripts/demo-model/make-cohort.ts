@@ -1,21 +1,44 @@
-// Step 1 of the demo fusion model (README "Models"): a synthetic cohort of phantom studies, each turned into
-// exactly the feature vector production computes (normalised clinical.json + pancreas-profile radiomics →
-// assembleFeatures with the demo card's features). Writes models/demo/cohort.csv and models/demo/features.json.
+// Step 1 of the demo fusion model (README "Models"): a synthetic cohort of phantom studies, each taken on this
+// machine's CPU through what production runs — Validate (the uploaded study folder → canonical int16 volume,
+// normalised clinical record), Infer (core/inference with the demo U-Net and ResNet50 of models/demo: mask and
+// deep-learning probability), Radiomics (the default profile, in the U-Net's mask, never the phantom's ground
+// truth) — and turned into the vector Fuse hands the model (assembleFeatures with DEMO_FEATURES). The seeds
+// are disjoint from the image models' training and held-out seeds (scripts/demo-models/settings.py), so each
+// DL probability is an out-of-sample prediction, as for a new patient. Writes models/demo/cohort.csv and
+// models/demo/features.json; about 20 minutes on 2 CPU cores.
 // Run: npx tsx scripts/demo-model/make-cohort.ts && /usr/bin/python3 scripts/train-fusion-model.py
 import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { assembleFeatures } from '../../core/fusion/feature-vector';
 import { modelCardSchema, type FeatureSource } from '../../core/fusion/model-card';
-import { normaliseClinical } from '../../core/ingest/clinical';
-import { generatePhantom } from '../../core/phantom';
+import { readMaskNifti, type Mask } from '../../core/imaging/mask';
+import { encodeNiftiGz, readNiftiHuVolume } from '../../core/imaging/nifti';
+import type { Vec3, Volume } from '../../core/imaging/volume';
+import { loadModels } from '../../core/inference/models';
+import { runInference } from '../../core/inference/pipeline';
+import { describeIssue } from '../../core/ingest/issues';
+import type { StudySource } from '../../core/ingest/study-source';
+import { validateStudy } from '../../core/ingest/validate-study';
+import { generatePhantom, phantomStudyFiles } from '../../core/phantom';
 import { extractRadiomics } from '../../core/radiomics/extract';
-import { profileSettings } from '../../core/radiomics/profiles';
-import { cohortVariants } from '../demo-models/cohort';
+import { DEFAULT_PROFILE, profileSettings } from '../../core/radiomics/profiles';
+import { cohortContrast, cohortVariants, sapLabel } from '../demo-models/cohort';
 
 const COHORT_SIZE = 300;
+/**
+ * The phantoms' default 400 × 400 × 280 mm field of view at 2 × 2 × 5 mm, like the bundled sample study:
+ * routine abdominal CT slices, inside the grids the ResNet50 was trained on (0.75–2.5 mm in plane, 1.25–5 mm
+ * slices), and about 3 s of inference per study on a CPU.
+ */
+const COHORT_DIMS: Vec3 = [200, 200, 56];
 const OUT = new URL('../../models/demo/', import.meta.url);
 
-/** The demo model's inputs. No deep-learning probability yet: the inference step (issue #5) is not built. */
-export const DEMO_FEATURES: FeatureSource[] = [
+/**
+ * The demo model's inputs: clinical admission values, radiomics of the U-Net's mask and the ResNet50's
+ * probability, the three kinds the paper fuses (its key predictors: pleural effusion, the deep-learning
+ * prediction, triglycerides). The mask's volume is not added: morph_volume already measures it.
+ */
+const DEMO_FEATURES: FeatureSource[] = [
   { name: 'age', source: 'clinical', path: 'admission.age', label: 'Age', unit: 'years' },
   { name: 'sex_male', source: 'clinical', path: 'admission.sex', encode: { F: 0, M: 1 }, label: 'Male sex' },
   {
@@ -70,6 +93,12 @@ export const DEMO_FEATURES: FeatureSource[] = [
     path: 'cm_contrast_3D_avg',
     label: 'Pancreas texture contrast (GLCM)',
   },
+  {
+    name: 'dl_probability',
+    source: 'inference',
+    path: 'probability',
+    label: 'Deep-learning SAP probability',
+  },
 ];
 
 // The card is only used here for its feature list; train-fusion-model.py writes the real one with the checksum.
@@ -82,22 +111,59 @@ const card = modelCardSchema.parse({
   features: DEMO_FEATURES,
   riskThresholds: { moderate: 0.3, high: 0.6 },
 });
+
+/** A study folder held in memory, as validateStudy reads one from S3 or disk. */
+function memorySource(files: Record<string, Uint8Array>): StudySource {
+  return {
+    list: async () => Object.entries(files).map(([path, bytes]) => ({ path, size: bytes.byteLength })),
+    read: async (path) => {
+      const bytes = files[path];
+      if (!bytes) throw new Error(`${path} is not in the study`);
+      return bytes;
+    },
+  };
+}
+
+// Infer and Radiomics read what the steps before them stored: the volume and mask through NIfTI, as in S3.
+const storedVolume = (volume: Volume): Volume =>
+  readNiftiHuVolume(encodeNiftiGz(volume), 'volume.nii.gz').volume;
+const storedMask = (volume: Volume, mask: Uint8Array): Mask =>
+  readMaskNifti(encodeNiftiGz({ dims: volume.dims, affine: volume.affine, data: mask }), 'mask.nii.gz');
+
+const models = await loadModels(fileURLToPath(OUT), { device: 'cpu' });
+const started = performance.now();
 const lines = [['studyId', 'sap', ...DEMO_FEATURES.map((f) => f.name)].join(',')];
 for (let seed = 1; seed <= COHORT_SIZE; seed++) {
-  const phantom = generatePhantom({ dims: [128, 128, 64], seed, variant: [...cohortVariants(seed)] });
-  const clinical = normaliseClinical(phantom.clinical);
-  if (!clinical.ok) throw new Error(`phantom ${seed}: ${JSON.stringify(clinical.issues)}`);
-  const radiomics = extractRadiomics(phantom.volume, phantom.mask, profileSettings('pancreas')).features;
-  const vector = assembleFeatures(card, { clinical: clinical.clinical, radiomics, inference: {} });
-  const label = clinical.clinical.outcome.atlantaSeverity === 'severe' ? 1 : 0;
+  const studyId = `phantom-${seed}`;
+  // Variants and contrast phases as the image models met them (scripts/demo-models/cohort.ts).
+  const phantom = generatePhantom({
+    dims: COHORT_DIMS,
+    seed,
+    variant: cohortVariants(seed),
+    contrast: cohortContrast(seed),
+  });
+  const validated = await validateStudy(memorySource(phantomStudyFiles(phantom, 'nifti', studyId)), studyId);
+  if (!validated.volume || !validated.clinical) {
+    throw new Error(`${studyId} rejected: ${validated.report.errors.map(describeIssue).join('; ')}`);
+  }
+  const volume = storedVolume(validated.volume);
+  const { mask, result: inference } = await runInference(volume, models);
+  const radiomics = extractRadiomics(volume, storedMask(volume, mask), profileSettings(DEFAULT_PROFILE));
+  const vector = assembleFeatures(card, {
+    clinical: validated.clinical,
+    radiomics: radiomics.features,
+    inference,
+  });
   lines.push(
     [
-      `phantom-${seed}`,
-      label,
+      studyId,
+      sapLabel(phantom),
       ...Array.from(vector.values, (v) => (Number.isNaN(v) ? '' : Number(v.toPrecision(8)))),
     ].join(','),
   );
-  if (seed % 50 === 0) console.log(`${seed}/${COHORT_SIZE}`);
+  if (seed % 25 === 0) {
+    console.log(`${seed}/${COHORT_SIZE} (${Math.round((performance.now() - started) / 1000)} s)`);
+  }
 }
 writeFileSync(new URL('cohort.csv', OUT), lines.join('\n') + '\n');
 writeFileSync(new URL('features.json', OUT), JSON.stringify(DEMO_FEATURES, null, 2) + '\n');

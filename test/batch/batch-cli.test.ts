@@ -78,7 +78,8 @@ describe('sap batch', () => {
     const csv = await readFile(path.join(outDir, 'features.csv'), 'utf8');
     const [header, row, end] = csv.split('\r\n');
     expect(header).toMatch(/^studyId,manifestVersion,/);
-    expect(header).not.toContain('probability');
+    // Feature columns only (dl_probability is one): a features batch scores nothing.
+    expect(header!.split(',')).not.toContain('probability');
     expect(row).toMatch(/^one,/);
     expect(end).toBe('');
     const written = JSON.parse(await readFile(path.join(outDir, 'summary.json'), 'utf8')) as object;

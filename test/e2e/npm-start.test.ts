@@ -53,6 +53,9 @@ describe('npm start, as a user runs it', () => {
         /Probability of severe acute pancreatitis: \d+\.\d % {2}— (low|moderate|high) risk/,
       );
       expect(stdout).toContain('Top factors:');
+      // The sample is severe (necrosis, pleural effusion); the demo model fuses the ResNet50's probability.
+      expect(stdout).toMatch(/ {2}— high risk/);
+      expect(stdout).toMatch(/Deep-learning SAP probability \(0\.\d+\) raises the risk/);
       for (const score of ['BISAP', 'Ranson', 'MCTSI', 'SIRS']) expect(stdout).toContain(`  ${score} `);
       expect(stdout).toContain('not for clinical use');
 

@@ -28,6 +28,14 @@ describe('Brier score and logistic recalibration against sklearn and a numpy New
     expect(got.slopeIntercept).toBeCloseTo(0, 10);
   });
 
+  it('gives no slope when the predictions separate the outcomes: the fit has no finite maximum', () => {
+    const separated = calibration([0.1, 0.2, 0.3, 0.8, 0.9], [0, 0, 0, 1, 1]);
+    expect(separated).toMatchObject({ slope: null, slopeIntercept: null, iterations: 0 });
+    expect(Number.isFinite(separated.intercept)).toBe(true);
+    // One non-event among the events is enough for a finite slope.
+    expect(calibration([0.1, 0.2, 0.85, 0.8, 0.9], [0, 0, 0, 1, 1]).slope).toBeGreaterThan(0);
+  });
+
   it('rejects probabilities outside [0, 1]', () => {
     expect(() => brierScore([0.2, 1.2], [0, 1])).toThrow(/outside/);
   });

@@ -1,12 +1,15 @@
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
-import { assembleFeatures } from '../../core/fusion/feature-vector';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { assembleFeatures, type StudyOutputs } from '../../core/fusion/feature-vector';
 import { fuse, SYNTHETIC_LABEL } from '../../core/fusion/fuse';
 import { loadFusionModel } from '../../core/fusion/load-model';
+import { loadModels, type LoadedModels } from '../../core/inference/models';
+import { runInference } from '../../core/inference/pipeline';
 import { normaliseClinical } from '../../core/ingest/clinical';
-import { generatePhantom } from '../../core/phantom';
+import { generatePhantom, type PhantomVariant } from '../../core/phantom';
 import { extractRadiomics } from '../../core/radiomics/extract';
-import { profileSettings } from '../../core/radiomics/profiles';
+import { DEFAULT_PROFILE, profileSettings } from '../../core/radiomics/profiles';
 import { predictMargin } from '../../core/xgboost';
 import { parseXml } from '../charts/xml';
 
@@ -14,24 +17,44 @@ const demo = (file: string) => readFileSync(new URL(`../../models/demo/${file}`,
 const cardJson = JSON.parse(demo('model-card.json').toString('utf8')) as Record<string, unknown>;
 const { card, model } = loadFusionModel(cardJson, demo('model.ubj'));
 
-function studyOutputs(
+/**
+ * What the pipeline hands Fuse for a phantom: its clinical record, the demo U-Net's mask and ResNet50's
+ * probability, and radiomics in that mask. The grid (2 × 2 × 5 mm, just over one U-Net window) keeps each
+ * study to a few seconds on a CPU.
+ */
+async function studyOutputs(
+  models: LoadedModels,
   seed: number,
-  variant: 'normal' | ['necrotising', 'peripancreatic-fluid', 'pleural-effusion'],
-) {
-  const phantom = generatePhantom({ dims: [128, 128, 64], seed, variant });
+  variant: readonly PhantomVariant[],
+): Promise<StudyOutputs> {
+  const phantom = generatePhantom({ dims: [128, 128, 32], spacing: [2, 2, 5], seed, variant });
   const clinical = normaliseClinical(phantom.clinical);
   if (!clinical.ok) throw new Error('phantom clinical record must normalise');
-  const radiomics = extractRadiomics(phantom.volume, phantom.mask, profileSettings('pancreas')).features;
-  return { clinical: clinical.clinical, radiomics, inference: {} };
+  const { volume } = phantom;
+  const { mask, result } = await runInference(volume, models);
+  const unetMask = { dims: volume.dims, affine: volume.affine, data: mask };
+  const radiomics = extractRadiomics(volume, unetMask, profileSettings(DEFAULT_PROFILE)).features;
+  return { clinical: clinical.clinical, radiomics, inference: result };
 }
 
 describe('fuse with the demo fusion model', () => {
-  const severe = fuse(
-    model,
-    card,
-    studyOutputs(5001, ['necrotising', 'peripancreatic-fluid', 'pleural-effusion']),
-  );
-  const mild = fuse(model, card, studyOutputs(5002, 'normal'));
+  let severeOutputs: StudyOutputs;
+  let normalOutputs: StudyOutputs;
+  let severe: ReturnType<typeof fuse>;
+  let mild: ReturnType<typeof fuse>;
+  beforeAll(async () => {
+    const models = await loadModels(fileURLToPath(new URL('../../models/demo', import.meta.url)), {
+      device: 'cpu',
+    });
+    severeOutputs = await studyOutputs(models, 5001, [
+      'necrotising',
+      'peripancreatic-fluid',
+      'pleural-effusion',
+    ]);
+    normalOutputs = await studyOutputs(models, 5002, ['normal']);
+    severe = fuse(model, card, severeOutputs);
+    mild = fuse(model, card, normalOutputs);
+  }, 60_000);
 
   it('separates a severe phantom from a normal one, with risk levels from the card', () => {
     expect(severe.result.probability).toBeGreaterThan(0.6);
@@ -40,9 +63,15 @@ describe('fuse with the demo fusion model', () => {
     expect(mild.result.riskLevel).toBe('low');
   });
 
+  it('weighs the ResNet50’s probability, one of the paper’s key predictors, among the top factors', () => {
+    const deepLearning = (scored: typeof severe) =>
+      scored.result.topFactors.find((f) => f.feature === 'dl_probability');
+    expect(deepLearning(severe)?.shap).toBeGreaterThan(0);
+    expect(deepLearning(mild)?.shap).toBeLessThan(0);
+  });
+
   it('explains the margin exactly: contributions and base value add up to it', () => {
-    const outputs = studyOutputs(5001, ['necrotising', 'peripancreatic-fluid', 'pleural-effusion']);
-    const [margin] = predictMargin(model, assembleFeatures(card, outputs).values);
+    const [margin] = predictMargin(model, assembleFeatures(card, severeOutputs).values);
     expect(severe.result.margin).toBeCloseTo(margin!, 5);
     expect(severe.result.topFactors).toHaveLength(5);
     const shaps = severe.result.topFactors.map((f) => Math.abs(f.shap));
@@ -69,7 +98,7 @@ describe('fuse with the demo fusion model', () => {
       expect.objectContaining({ name: 'MODEL_CHECKSUM_MISMATCH' }),
     );
     const reordered = { ...card, features: [...card.features].reverse() };
-    expect(() => fuse(model, reordered, studyOutputs(5002, 'normal'))).toThrow(
+    expect(() => fuse(model, reordered, normalOutputs)).toThrow(
       expect.objectContaining({ name: 'MODEL_CARD_MISMATCH' }),
     );
   });

@@ -12,6 +12,7 @@ import { extractRadiomics } from '../../core/radiomics/extract';
 import { profileSettings } from '../../core/radiomics/profiles';
 import { handler as fuse } from '../../lambdas/fuse/handler';
 import { workKeys } from '../../core/study/keys';
+import { syntheticInference } from '../report/phantom-study';
 
 vi.hoisted(() => {
   Object.assign(process.env, { MODELS_BUCKET: 'models', XGBOOST_MODEL_PREFIX: 'models/xgboost/demo-1/' });
@@ -48,7 +49,7 @@ beforeEach(() => {
   serve({
     [`studies/${WORK}clinical.json`]: text({ clinical: clinical.clinical }),
     [`studies/${WORK}radiomics.json`]: text(radiomics),
-    [`studies/${WORK}inference.json`]: text({}),
+    [`studies/${WORK}inference.json`]: text(syntheticInference(phantom)),
     [`studies/${WORK}volume.nii.gz`]: encodeNiftiGz(phantom.volume),
     [`studies/${WORK}mask.nii.gz`]: encodeNiftiGz(phantom.mask),
     'models/models/xgboost/demo-1/model-card.json': demo('model-card.json'),

@@ -47,8 +47,12 @@ describe('sap features', () => {
     const radiomics = extractRadiomics(phantom.volume, phantom.mask, profileSettings('pancreas')).features;
     const direct = assembleFeatures(card, { clinical: clinical.clinical, radiomics, inference: {} });
     expect(Object.keys(printed.features)).toEqual(direct.names);
-    direct.names.forEach((name, n) => expect(printed.features[name], name).toBe(direct.values[n]));
-    expect(printed.missing).toEqual([]);
+    direct.names.forEach((name, n) =>
+      expect(printed.features[name], name).toBe(Number.isNaN(direct.values[n]!) ? null : direct.values[n]),
+    );
+    // With the mask given, no inference runs: the model's inference inputs are passed as missing.
+    expect(direct.missing).toEqual(['dl_probability']);
+    expect(printed.missing).toEqual(direct.missing);
   });
 
   it('writes a training table for a folder of studies, one row each, and resumes where it stopped', async () => {
