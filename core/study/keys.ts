@@ -23,7 +23,7 @@ export interface RunIdentity {
  * re-uploaded manifest starts a new version whose artifacts never mix with those of a run still in flight.
  */
 export function workKeys(run: RunIdentity) {
-  const prefix = `work/${run.studyId}/v-${createHash('sha256').update(run.manifestVersion).digest('hex').slice(0, 16)}/`;
+  const prefix = `work/${run.studyId}/${versionSegment(run.manifestVersion)}/`;
   return {
     prefix,
     volume: `${prefix}volume.nii.gz`,
@@ -34,6 +34,22 @@ export function workKeys(run: RunIdentity) {
     radiomics: `${prefix}radiomics.json`,
     validation: `${prefix}validation.json`,
   };
+}
+
+/**
+ * Where one run's score is published before the study is marked COMPLETED:
+ * `results/{id}/v-{digest}/report.html` and `explanation.svg`. A run overtaken by a re-upload can only
+ * write its own version's files; `results/{id}/report.html` and `explanation.svg` are copies of the
+ * latest completed run's, written after its COMPLETED write.
+ */
+export function resultKeys(run: RunIdentity) {
+  const prefix = `results/${run.studyId}/${versionSegment(run.manifestVersion)}/`;
+  return { report: `${prefix}report.html`, explanation: `${prefix}explanation.svg` };
+}
+
+/** `v-` and 16 hex digits of the SHA-256 of a manifest version: one path segment per upload. */
+function versionSegment(manifestVersion: string): string {
+  return `v-${createHash('sha256').update(manifestVersion).digest('hex').slice(0, 16)}`;
 }
 
 /** Prefix of the intermediate artifacts, which a lifecycle rule expires. */

@@ -61,7 +61,7 @@ async function getOne(studyId: string): Promise<APIGatewayProxyResult> {
   if (!study) return reply(404, { error: 'NOT_FOUND', message: `no study ${studyId}` });
   // Completed and failed studies have a report (Fuse, record-failure): hand out a short-lived link.
   const report = FINAL_STATUSES.includes(study.status)
-    ? { reportUrl: await reportUrl(requiredEnv(FUNCTION_ENV.studiesBucket), studyId) }
+    ? { reportUrl: await reportUrl(requiredEnv(FUNCTION_ENV.studiesBucket), study) }
     : {};
   return reply(200, { ...publicView(study), ...report });
 }

@@ -7,13 +7,13 @@ import { fuseForBatch } from './batch';
 import { readFuseInputs } from './inputs';
 import { fusionModel } from './model';
 import { rescore } from './rescore';
-import { scoreAndPublish, withResultArtifacts } from './score';
+import { publishLatest, scoreAndPublish, withResultArtifacts } from './score';
 
 /**
  * Fuse: clinical.json + radiomics.json + inference.json → the probability of SAP with its SHAP factors and
  * the classic scores, stored on the study as COMPLETED in one conditional write (never over a newer
- * manifest version's result), with results/{id}/explanation.svg and results/{id}/report.html written
- * before it, so a COMPLETED study always has both. A rescore replaces a COMPLETED study's result; a run of
+ * manifest version's result), with the run's explanation.svg and report.html written before it under
+ * results/{id}/v-{digest}/, so a COMPLETED study always has both; results/{id}/ gets copies after it. A rescore replaces a COMPLETED study's result; a run of
  * a batch writes its outcome under batches/{batchId}/ instead.
  */
 export async function handler(run: StudyRun): Promise<StudyRun> {
@@ -29,18 +29,19 @@ export async function handler(run: StudyRun): Promise<StudyRun> {
 
   const fusion = await fusionModel(run.fusionModelVersion);
   const inputs = await readFuseInputs(run);
-  const { result, reportBytes } = await scoreAndPublish(run, fusion, inputs);
+  const { result, published } = await scoreAndPublish(run, fusion, inputs);
   const stored = await moveStatus(run, 'COMPLETED', { result: { ...result } });
   if (!stored)
     throw new StepError(
       STALE_RUN,
       `study ${run.studyId} moved on past manifest version ${run.manifestVersion}`,
     );
+  await publishLatest(run, published);
   logger.info('study scored', {
     riskLevel: result.riskLevel,
     model: result.model.version,
     missing: result.missingFeatures.length,
-    reportBytes,
+    reportBytes: published.report.length,
   });
   return withResultArtifacts(run);
 }

@@ -4,7 +4,7 @@ import { logger } from '../shared/logger';
 import { getStudy, recordRescore } from '../shared/studies-table';
 import { readFuseInputs } from './inputs';
 import { fusionModel } from './model';
-import { scoreAndPublish, withResultArtifacts } from './score';
+import { publishLatest, scoreAndPublish, withResultArtifacts } from './score';
 
 /**
  * A rescore of one study: the kept artifacts of its current manifest version scored with another fusion
@@ -21,13 +21,14 @@ export async function rescore(run: StudyRun): Promise<StudyRun> {
     );
   const fusion = await fusionModel(run.fusionModelVersion);
   const inputs = await readFuseInputs(run);
-  const { result } = await scoreAndPublish(run, fusion, inputs);
+  const { result, published } = await scoreAndPublish(run, fusion, inputs);
   const previous = (study.result as { model?: { version?: string } } | undefined)?.model?.version;
   const stored = await recordRescore(run, {
     result: { ...result, ...(previous ? { rescoredFrom: previous } : {}) },
   });
   if (!stored)
     throw new StepError(STALE_RUN, `study ${studyId} moved on past manifest version ${run.manifestVersion}`);
+  await publishLatest(run, published);
   logger.info('study rescored', { model: result.model.version, previousModel: previous });
   return withResultArtifacts(run);
 }

@@ -3,7 +3,7 @@ import { inferenceResultSchema } from '../../core/inference/result';
 import type { StudyRun } from '../../core/pipeline/run';
 import { studyReportHtml } from '../../core/report';
 import { classicScores, type ClassicScores } from '../../core/scores';
-import { studyKeys } from '../../core/study/keys';
+import { resultKeys, studyKeys } from '../../core/study/keys';
 import { putText } from '../shared/s3-objects';
 import { readVolumeAndMask } from '../shared/study-images';
 import type { FuseInputs } from './inputs';
@@ -16,15 +16,22 @@ export type ScoredResult = FusionResult & {
   models: { unet?: ModelRef; resnet?: ModelRef; xgboost: ModelRef };
 };
 
+/** The run's report and chart, to copy to the study's latest once its result is stored. */
+export interface PublishedScore {
+  report: string;
+  explanationSvg: string;
+}
+
 /**
- * Scores the run with `fusion`, computes the classic scores, and writes results/{id}/explanation.svg and
- * results/{id}/report.html (the CT and its mask beside the score). Returns what the study record stores.
+ * Scores the run with `fusion`, computes the classic scores, and writes the run's own explanation.svg and
+ * report.html (the CT and its mask beside the score) under results/{id}/v-{digest}/. Returns what the
+ * study record stores and the texts for publishLatest.
  */
 export async function scoreAndPublish(
   run: StudyRun,
   fusion: FusionModel,
   inputs: FuseInputs,
-): Promise<{ result: ScoredResult; reportBytes: number }> {
+): Promise<{ result: ScoredResult; published: PublishedScore }> {
   const { studyId, bucket } = run;
   const images = await readVolumeAndMask(bucket, run);
   const { result, explanationSvg } = fuse(fusion.model, fusion.card, inputs);
@@ -42,20 +49,37 @@ export async function scoreAndPublish(
     scores,
     inference,
   });
-  await Promise.all([
-    putText(bucket, studyKeys.explanation(studyId), explanationSvg, 'image/svg+xml'),
-    putText(bucket, studyKeys.report(studyId), report, 'text/html; charset=utf-8'),
-  ]);
+  const published = { report, explanationSvg };
+  await writeScore(bucket, resultKeys(run), published);
   const models = { ...inference?.models, xgboost: result.model };
-  return { result: { ...result, scores, models }, reportBytes: report.length };
+  return { result: { ...result, scores, models }, published };
 }
 
-/** The run with the result artifacts added. */
+/**
+ * results/{id}/report.html and explanation.svg: the latest completed run's, for readers of the bucket.
+ * Called only after this run's result was stored, so an overtaken run never writes them.
+ */
+export async function publishLatest(run: StudyRun, published: PublishedScore): Promise<void> {
+  await writeScore(
+    run.bucket,
+    { report: studyKeys.report(run.studyId), explanation: studyKeys.explanation(run.studyId) },
+    published,
+  );
+}
+
+async function writeScore(
+  bucket: string,
+  keys: { report: string; explanation: string },
+  { report, explanationSvg }: PublishedScore,
+): Promise<void> {
+  await Promise.all([
+    putText(bucket, keys.explanation, explanationSvg, 'image/svg+xml'),
+    putText(bucket, keys.report, report, 'text/html; charset=utf-8'),
+  ]);
+}
+
+/** The run with its result artifacts added. */
 export const withResultArtifacts = (run: StudyRun): StudyRun => ({
   ...run,
-  artifacts: {
-    ...run.artifacts,
-    explanation: studyKeys.explanation(run.studyId),
-    report: studyKeys.report(run.studyId),
-  },
+  artifacts: { ...run.artifacts, ...resultKeys(run) },
 });

@@ -114,7 +114,7 @@ describe('GET /studies/{studyId}', () => {
       },
     });
     expect(Object.keys(body.stages as object)).toHaveLength(6);
-    expect(body.reportUrl).toMatch(/\/results\/[^/]+\/report\.html\?.*X-Amz-Expires=900/);
+    expect(body.reportUrl).toMatch(/\/results\/done-0002\/v-[0-9a-f]{16}\/report\.html\?.*X-Amz-Expires=900/);
     expect(body.reportUrl).not.toMatch(/checksum/i);
   });
 

@@ -10,7 +10,7 @@ import { generatePhantom } from '../../core/phantom';
 import type { StudyRun } from '../../core/pipeline/run';
 import { extractRadiomics } from '../../core/radiomics/extract';
 import { profileSettings } from '../../core/radiomics/profiles';
-import { workKeys } from '../../core/study/keys';
+import { resultKeys, workKeys } from '../../core/study/keys';
 import { handler as fuse } from '../../lambdas/fuse/handler';
 import { handler as recordFailure } from '../../lambdas/record-failure/handler';
 
@@ -133,7 +133,7 @@ describe('Fuse rescoring one study', () => {
   it('replaces the result of a COMPLETED study, keeping its status and naming the model it replaced', async () => {
     ddb.on(GetCommand).resolves({ Item: completed });
     const next = await fuse(rescoreRun);
-    expect(next.artifacts.report).toBe('results/s1/report.html');
+    expect(next.artifacts.report).toBe(resultKeys(run).report);
     const [update, ...more] = ddb.commandCalls(UpdateCommand).map((c) => c.args[0].input);
     expect(more).toHaveLength(0);
     expect(update!.ConditionExpression).toBe('manifestVersion = :version AND #status = :completed');
@@ -147,7 +147,14 @@ describe('Fuse rescoring one study', () => {
       puts()
         .map((p) => p.Key)
         .sort(),
-    ).toEqual(['results/s1/explanation.svg', 'results/s1/report.html']);
+    ).toEqual(
+      [
+        resultKeys(run).explanation,
+        resultKeys(run).report,
+        'results/s1/explanation.svg',
+        'results/s1/report.html',
+      ].sort(),
+    );
   });
 
   it.each([

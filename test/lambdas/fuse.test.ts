@@ -11,7 +11,7 @@ import type { StudyRun } from '../../core/pipeline/run';
 import { extractRadiomics } from '../../core/radiomics/extract';
 import { profileSettings } from '../../core/radiomics/profiles';
 import { handler as fuse } from '../../lambdas/fuse/handler';
-import { workKeys } from '../../core/study/keys';
+import { resultKeys, workKeys } from '../../core/study/keys';
 import { syntheticInference } from '../report/phantom-study';
 
 vi.hoisted(() => {
@@ -60,7 +60,7 @@ beforeEach(() => {
 describe('Fuse handler', () => {
   it('stores the probability, its factors and the classic scores as COMPLETED, and writes the chart', async () => {
     const next = await fuse(run);
-    expect(next.artifacts.explanation).toBe('results/s1/explanation.svg');
+    expect(next.artifacts.explanation).toBe(resultKeys(run).explanation);
     const updates = ddb.commandCalls(UpdateCommand).map((c) => c.args[0].input);
     expect(updates.map((u) => u.ExpressionAttributeValues?.[':status'])).toEqual(['SCORING', 'COMPLETED']);
     const completed = updates[1]!;
@@ -80,7 +80,7 @@ describe('Fuse handler', () => {
     expect(result.model.version).toBe('demo-1');
     expect(result.label).toContain('not for clinical use');
     const chart = s3.commandCalls(PutObjectCommand)[0]!.args[0].input;
-    expect(chart).toMatchObject({ Key: 'results/s1/explanation.svg', ContentType: 'image/svg+xml' });
+    expect(chart).toMatchObject({ Key: resultKeys(run).explanation, ContentType: 'image/svg+xml' });
   });
 
   it('never writes its result over a newer manifest version', async () => {
@@ -91,6 +91,9 @@ describe('Fuse handler', () => {
         new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }),
       );
     await expect(fuse(run)).rejects.toMatchObject({ name: 'STALE_RUN' });
+    // Only this run's own files: the study's results/{id}/ copies belong to the newer run.
+    const written = s3.commandCalls(PutObjectCommand).map((c) => c.args[0].input.Key);
+    expect(written.sort()).toEqual([resultKeys(run).explanation, resultKeys(run).report].sort());
   });
 
   it('refuses a model whose file does not match its card', async () => {

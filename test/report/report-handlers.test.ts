@@ -11,7 +11,7 @@ import { handler as fuse } from '../../lambdas/fuse/handler';
 import { handler as recordFailure } from '../../lambdas/record-failure/handler';
 import { REPORT_URL_SECONDS, reportUrl } from '../../lambdas/shared/report-url';
 import { demoModelFile, phantomReportInput } from './phantom-study';
-import { workKeys } from '../../core/study/keys';
+import { resultKeys, workKeys } from '../../core/study/keys';
 
 vi.hoisted(() => {
   Object.assign(process.env, { MODELS_BUCKET: 'models', XGBOOST_MODEL_PREFIX: 'models/xgboost/demo-1/' });
@@ -62,16 +62,22 @@ const put = (key: string) =>
   s3.commandCalls(PutObjectCommand).find((c) => c.args[0].input.Key === key)?.args[0].input;
 
 describe('Fuse writes the study report', () => {
-  it('puts results/{id}/report.html, an HTML page of the result and the CT, before the study is COMPLETED', async () => {
+  it("puts the run's report.html, an HTML page of the result and the CT, before the study is COMPLETED", async () => {
     const next = await fuse(run);
-    expect(next.artifacts.report).toBe('results/s1/report.html');
+    const own = resultKeys(run);
+    expect(next.artifacts.report).toBe(own.report);
+    // The run's own files first; the study's latest copies only once its result is stored, so a run
+    // overtaken by a re-upload never overwrites what the newer run published.
     expect(writes).toEqual([
       'status:SCORING',
+      `s3:${own.explanation}`,
+      `s3:${own.report}`,
+      'status:COMPLETED',
       's3:results/s1/explanation.svg',
       's3:results/s1/report.html',
-      'status:COMPLETED',
     ]);
-    const report = put('results/s1/report.html')!;
+    expect(String(put('results/s1/report.html')!.Body)).toBe(String(put(own.report)!.Body));
+    const report = put(own.report)!;
     expect(report.ContentType).toBe('text/html; charset=utf-8');
     const html = String(report.Body);
     const stored = ddb.commandCalls(UpdateCommand)[1]!.args[0].input.ExpressionAttributeValues?.[
@@ -128,10 +134,13 @@ describe('record-failure writes the failure report', () => {
 });
 
 describe('reportUrl', () => {
-  it('presigns a 15-minute GET of results/{id}/report.html', async () => {
-    const url = new URL(await reportUrl('sap-studies', 's1'));
+  it("presigns a 15-minute GET of a completed study's own report, a failed study's results/{id}/report.html", async () => {
+    const study = { studyId: 's1', manifestVersion: 'v1' };
+    const url = new URL(await reportUrl('sap-studies', { ...study, status: 'COMPLETED' }));
     expect(url.hostname).toBe('sap-studies.s3.eu-west-1.amazonaws.com');
-    expect(url.pathname).toBe('/results/s1/report.html');
+    expect(url.pathname).toBe(`/${resultKeys(study).report}`);
+    const failed = new URL(await reportUrl('sap-studies', { ...study, status: 'FAILED' }));
+    expect(failed.pathname).toBe('/results/s1/report.html');
     expect(url.searchParams.get('X-Amz-Expires')).toBe(String(REPORT_URL_SECONDS));
     expect(REPORT_URL_SECONDS).toBe(900);
     expect(url.searchParams.get('response-content-type')).toBe('text/html; charset=utf-8');
