@@ -4,28 +4,18 @@
  * its first run is in flight (idempotent-steps.test.ts runs every step again).
  */
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MANIFEST_FILE } from '../../core/ingest/manifest';
 import { generatePhantom, phantomStudyFiles } from '../../core/phantom';
 import { studyKeys, workKeys } from '../../core/study/keys';
 import { executionNameFor } from '../../core/study/study-id';
 import { PROGRESS, type StudyStatus } from '../../core/study/status';
-import { recordRunnerEvents } from '../../local/stack/progress';
 import type { ExecutionRecord } from '../../local/stack/step-functions/service';
-import { startE2eStack, type E2eStack } from '../e2e/local-stack';
-import { completingStudy, studyItem } from './support';
+import type { E2eStack } from '../e2e/local-stack';
+import { completingStudy, studyItem, stackPerFile } from './support';
 
 let e2e: E2eStack;
-let recorder: ReturnType<typeof recordRunnerEvents>;
-beforeAll(async () => {
-  e2e = await startE2eStack({ timeScale: 0.01 });
-  recorder = recordRunnerEvents(e2e.stack.stepFunctions);
-});
-afterEach(() => e2e.stack.faults.clear());
-afterAll(async () => {
-  recorder?.dispose();
-  await e2e?.close();
-});
+stackPerFile(0.01, (started) => ({ e2e } = started));
 
 /** Another patient (seed, variant and clinical record differ): a second version of a study. */
 const otherPhantom = generatePhantom({

@@ -3,24 +3,23 @@
  * stage, a code and a message that says what went wrong; the originals under incoming/ are kept and no
  * result is written. Corrupt artifacts between steps are caught by the step that reads them.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { studyKeys } from '../../core/study/keys';
 import { corruptArtifact } from '../../local/stack/corrupt-artifact';
-import { recordRunnerEvents } from '../../local/stack/progress';
-import { startE2eStack, type E2eStack } from '../e2e/local-stack';
-import { attempts, completingStudy, expectFailedWith, expectOriginalsKept, stepFailures } from './support';
+import type { E2eStack } from '../e2e/local-stack';
+import {
+  attempts,
+  completingStudy,
+  expectFailedWith,
+  expectOriginalsKept,
+  stepFailures,
+  stackPerFile,
+  type RunnerRecorder,
+} from './support';
 
 let e2e: E2eStack;
-let recorder: ReturnType<typeof recordRunnerEvents>;
-beforeAll(async () => {
-  e2e = await startE2eStack({ timeScale: 0.01 });
-  recorder = recordRunnerEvents(e2e.stack.stepFunctions);
-});
-afterEach(() => e2e.stack.faults.clear());
-afterAll(async () => {
-  recorder?.dispose();
-  await e2e?.close();
-});
+let recorder: RunnerRecorder;
+stackPerFile(0.01, (started) => ({ e2e, recorder } = started));
 
 /** Runs the study under the current faults; checks it failed once, at once, and kept its originals. */
 async function runToFailure(studyId: string, stage: string, code: string) {

@@ -3,14 +3,15 @@
  * checks every fault test makes (retry delays within the step's policy, originals kept byte for byte).
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { generatePhantom, phantomStudyFiles } from '../../core/phantom';
 import { PIPELINE_STEPS, type StageName } from '../../core/pipeline/steps';
 import { studyKeys } from '../../core/study/keys';
 import { LOCAL_NAMES } from '../../local/stack/local-env';
 import type { StudyItem } from '../../lambdas/shared/studies-table';
 import type { RunnerEvent } from '../../local/stack/step-functions/service';
-import type { E2eStack } from '../e2e/local-stack';
+import { recordRunnerEvents } from '../../local/stack/progress';
+import { startE2eStack, type E2eStack } from '../e2e/local-stack';
 
 /** The smallest phantom the demo U-Net takes whole (test/e2e/pipeline.test.ts): the study completes. */
 export const COMPLETING_PHANTOM = generatePhantom({
@@ -94,4 +95,28 @@ export async function expectFailedWith(
   expect(item!.result).toBeUndefined();
   const reason = (await e2e.objects(studyKeys.rejection(studyId))).get(studyKeys.rejection(studyId));
   expect(JSON.parse(new TextDecoder().decode(reason))).toMatchObject(item!.error!);
+}
+
+export type RunnerRecorder = ReturnType<typeof recordRunnerEvents>;
+
+/**
+ * One local stack for the test file, at `timeScale`, with its runner's events recorded and its faults cleared
+ * after each test; `started` hands the stack and the recorder to the file's own variables.
+ */
+export function stackPerFile(
+  timeScale: number,
+  started: (stack: { e2e: E2eStack; recorder: RunnerRecorder }) => void,
+): void {
+  let e2e: E2eStack | undefined;
+  let recorder: RunnerRecorder | undefined;
+  beforeAll(async () => {
+    e2e = await startE2eStack({ timeScale });
+    recorder = recordRunnerEvents(e2e.stack.stepFunctions);
+    started({ e2e, recorder });
+  });
+  afterEach(() => e2e?.stack.faults.clear());
+  afterAll(async () => {
+    recorder?.dispose();
+    await e2e?.close();
+  });
 }

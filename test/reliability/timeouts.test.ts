@@ -4,12 +4,19 @@
  * all (its notifications lost) is cut off by the Infer step's own timeout and the study ends FAILED. In the
  * cloud the StudyStuck alarm on the oldest in-progress study backs this up (test/infra/stack.test.ts).
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PIPELINE_STEPS } from '../../core/pipeline/steps';
 import { IN_PROGRESS_STATUSES } from '../../core/study/progress-age';
-import { recordRunnerEvents } from '../../local/stack/progress';
-import { startE2eStack, type E2eStack } from '../e2e/local-stack';
-import { completingStudy, expectFailedWith, expectOriginalsKept, stepFailures, studyItem } from './support';
+import type { E2eStack } from '../e2e/local-stack';
+import {
+  completingStudy,
+  expectFailedWith,
+  expectOriginalsKept,
+  stepFailures,
+  studyItem,
+  stackPerFile,
+  type RunnerRecorder,
+} from './support';
 
 /**
  * The endpoint's 3,600 s invocation timeout becomes 14.4 s (room for the retried inference on a busy
@@ -20,16 +27,8 @@ const TIME_SCALE = 0.004;
 const INFER = PIPELINE_STEPS.find((s) => s.name === 'Infer')!;
 
 let e2e: E2eStack;
-let recorder: ReturnType<typeof recordRunnerEvents>;
-beforeAll(async () => {
-  e2e = await startE2eStack({ timeScale: TIME_SCALE });
-  recorder = recordRunnerEvents(e2e.stack.stepFunctions);
-});
-afterEach(() => e2e.stack.faults.clear());
-afterAll(async () => {
-  recorder?.dispose();
-  await e2e?.close();
-});
+let recorder: RunnerRecorder;
+stackPerFile(TIME_SCALE, (started) => ({ e2e, recorder } = started));
 
 describe('waits on inference end', () => {
   it('an inference server that never answers is timed out by the endpoint; the retry completes', async () => {

@@ -5,10 +5,9 @@
  * backoff within its policy, and the study completes. A fault that never passes ends the study FAILED
  * after the last attempt.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PIPELINE_STEPS } from '../../core/pipeline/steps';
-import { recordRunnerEvents } from '../../local/stack/progress';
-import { startE2eStack, type E2eStack } from '../e2e/local-stack';
+import type { E2eStack } from '../e2e/local-stack';
 import {
   attempts,
   completingStudy,
@@ -16,23 +15,17 @@ import {
   expectOriginalsKept,
   expectRetriesWithinPolicy,
   stepFailures,
+  stackPerFile,
   studyItem,
+  type RunnerRecorder,
 } from './support';
 
 /** Step retries wait 0–20 ms instead of 0–2 s; function timeouts keep their 10 s floor (stack.ts). */
 const TIME_SCALE = 0.01;
 
 let e2e: E2eStack;
-let recorder: ReturnType<typeof recordRunnerEvents>;
-beforeAll(async () => {
-  e2e = await startE2eStack({ timeScale: TIME_SCALE });
-  recorder = recordRunnerEvents(e2e.stack.stepFunctions);
-});
-afterEach(() => e2e.stack.faults.clear());
-afterAll(async () => {
-  recorder?.dispose();
-  await e2e?.close();
-});
+let recorder: RunnerRecorder;
+stackPerFile(TIME_SCALE, (started) => ({ e2e, recorder } = started));
 
 async function expectCompleted(studyId: string) {
   expect(await studyItem(e2e, studyId)).toMatchObject({ status: 'COMPLETED', result: expect.any(Object) });
