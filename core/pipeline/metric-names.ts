@@ -11,3 +11,7 @@ export const STAGE_FAILURE_METRIC = 'StageFailures';
 export const COMPLETED_METRIC = 'StudiesCompleted';
 /** The fused probability of SAP of each completed study: its distribution, for drift. */
 export const PROBABILITY_METRIC = 'SapProbability';
+/** Cloud inferences that ran on another execution provider than CUDA (dimension `executionProvider`). */
+export const INFERENCE_OFF_CUDA_METRIC = 'InferenceOffCuda';
+/** Uploads refused for their content (INPUT_REJECTED and the like): a count, not a system failure. */
+export const STUDIES_REJECTED_METRIC = 'StudiesRejected';
