@@ -5,6 +5,7 @@ import { lambdaBundles } from './cases/lambda-bundles';
 import { localBatch } from './cases/local-batch';
 import { localStack } from './cases/local-stack';
 import { radiomics } from './cases/radiomics';
+import { radiomicsLambda } from './cases/radiomics-lambda';
 import { xgboostBench } from './cases/xgboost';
 import { synthTwoRegions } from './cases/synth';
 import { formatTable, type BenchCase, type Measurement } from './harness';
@@ -18,6 +19,7 @@ const CASES: BenchCase[] = [
   lambdaBundles,
   ingestion,
   radiomics,
+  radiomicsLambda,
   inferenceBench,
   xgboostBench,
   evaluationBench,

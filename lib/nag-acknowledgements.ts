@@ -143,6 +143,20 @@ export function acknowledgeFindings(stack: SapPipelineStack): void {
     ),
     "SageMaker endpoint role: one named artifact of every run (work/{id}/v-{digest}/volume.nii.gz, ...) and the endpoint's own output prefix; study ids and versions are not known at deploy time.",
   );
+  if (inference.onInstanceStorage) {
+    acknowledge(
+      inference.config,
+      bothPacks('SageMakerEndpointConfigurationKMSKeyConfigured'),
+      `${stack.options.instanceType} has local NVMe instance storage, which its own hardware module encrypts, and CreateEndpointConfig refuses a KmsKeyId for it; asynchronous outputs still use the stack's key (AsyncInferenceConfig.OutputConfig.KmsKeyId).`,
+    );
+  }
+  if (inference.demoModels) {
+    acknowledge(
+      inference.demoModels.copier.function.role!,
+      inference.demoModels.copies.map((copy) => `AwsSolutions-IAM5[Resource::${models}/${copy.prefix}*]`),
+      'Demo-model copy at deploy time: lists, reads and creates the files of the demo version of each model (models/{kind}/1/), whose file names come from the cards.',
+    );
+  }
 
   acknowledge(
     storage.accessLogs,

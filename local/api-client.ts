@@ -21,10 +21,12 @@ export interface RescoreStarted {
   modelVersion: string;
 }
 
-/** What POST /studies returns (docs/openapi.yaml, UploadPlan). */
+/** What POST /studies returns (docs/openapi.yaml, UploadPlan): one page of the uploads. */
 export interface UploadPlanResponse {
   studyId: string;
   uploads: { path: string; key: string; url: string }[];
+  /** Where the next page starts (`from` of the next request); absent on the last page. */
+  next?: number;
   expiresAt: string;
   note: string;
 }
@@ -95,7 +97,27 @@ export class ResultsApiClient {
     }
   }
 
+  /**
+   * Every upload URL of a study, the manifest's last: the API answers a page at a time (a large series'
+   * URLs are over Lambda's 6 MB response limit together), so the same listing is sent again with the
+   * studyId and `from` until no `next` comes back. `expiresAt` is the first page's, the earliest.
+   */
   async createStudy(request: UploadRequest): Promise<UploadPlanResponse> {
+    const first = await this.createStudyPage(request);
+    const { studyId, expiresAt } = first;
+    let page = first;
+    const uploads = [...page.uploads];
+    for (let from = page.next; from !== undefined; from = page.next) {
+      page = await this.createStudyPage({ ...request, studyId, from });
+      if (page.studyId !== studyId || page.uploads.length === 0 || (page.next ?? Infinity) <= from)
+        throw new Error(`the results API answered page ${from} of study ${studyId} inconsistently`);
+      uploads.push(...page.uploads);
+    }
+    return { studyId, uploads, expiresAt, note: page.note };
+  }
+
+  /** One page of POST /studies: the uploads from `request.from` (default 0). */
+  async createStudyPage(request: UploadRequest): Promise<UploadPlanResponse> {
     return (await this.send('POST', '/studies', JSON.stringify(request))) as UploadPlanResponse;
   }
 

@@ -1,8 +1,13 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { handler } from '../lambdas/api/handler';
 import { toProxyEvent } from './api-event';
+import { runAs } from './stack/iam/caller-context';
+import { invokedAs } from './stack/iam/implied-calls';
+import { apiGatewayRequest } from './stack/iam/principals';
 import { closeServer, listen, LOOPBACK, readBody, sendJson } from './stack/http-server';
 
+/** The handler module, as the stack's function definition names it. */
+const API_HANDLER = 'lambdas/api/handler.ts';
 /** API Gateway's payload limit: a larger body never reaches the function in the cloud either. */
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
@@ -55,7 +60,10 @@ async function serve(request: IncomingMessage, response: ServerResponse): Promis
       sendJson(response, 404, { error: 'NOT_FOUND', message: `no resource ${url.pathname}` }, noStore);
       return;
     }
-    const result = await handler(event);
+    // API Gateway invokes the function through its resource policy; the handler's calls are its role's.
+    const result = await runAs(apiGatewayRequest(event.httpMethod, url.pathname), () =>
+      invokedAs(API_HANDLER, () => handler(event)),
+    );
     const headers = Object.fromEntries(Object.entries(result.headers ?? {}).map(([k, v]) => [k, String(v)]));
     response.writeHead(result.statusCode, headers).end(result.body);
   } catch (error) {

@@ -1,15 +1,10 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import { encodeNiftiGz } from '../../core/imaging/nifti';
-import type { Volume } from '../../core/imaging/volume';
-import type { LoadedModels } from '../../core/inference/models';
-import { InferenceInputError } from '../../core/inference/errors';
-import { runInference } from '../../core/inference/pipeline';
 import { inferenceRequestSchema, type InferenceRequest } from '../../core/inference/request';
 import type { InferenceResult } from '../../core/inference/result';
 import { HttpError, STATUS } from './http-error';
+import type { InferenceThread } from './inference-thread';
 import { logger } from './logger';
 import { readObject, writeObject } from './s3-objects';
-import { decodeCanonicalVolume } from './volume';
 
 /** The body of POST /invocations as an InferenceRequest; 400 naming the first problems otherwise. */
 export function parseInferenceRequest(body: Buffer): InferenceRequest {
@@ -36,32 +31,24 @@ export function parseInferenceRequest(body: Buffer): InferenceRequest {
 }
 
 /**
- * One study: the canonical volume from S3, U-Net + ResNet50, then the mask (uint8 on the volume's grid)
- * and inference.json written where the request says. Writing the same keys again on a retry gives the
- * same artifacts, so the step stays idempotent.
+ * One study: the canonical volume from S3, decoded and run through U-Net + ResNet50 on the inference
+ * worker (inference-thread.ts), then the mask (uint8 on the volume's grid) and inference.json written
+ * where the request says. Only the S3 transfers run on the main thread. Writing the same keys again on a
+ * retry gives the same artifacts, so the step stays idempotent.
  */
 export async function runInvocation(
   request: InferenceRequest,
   s3: S3Client,
-  models: LoadedModels,
+  inference: InferenceThread,
 ): Promise<InferenceResult> {
   const { studyId, bucket } = request;
   const started = performance.now();
-  const volume = decodeCanonicalVolume(await readObject(s3, bucket, request.volumeKey), request.volumeKey);
+  const volumeBytes = await readObject(s3, bucket, request.volumeKey);
   const read = performance.now();
-  const { mask, result } = await inferOrReject(volume, models);
+  const { maskGz, result, decodeMs, encodeMs } = await inference.infer(request.volumeKey, volumeBytes);
   const inferred = performance.now();
   await Promise.all([
-    writeObject(
-      s3,
-      bucket,
-      request.maskKey,
-      encodeNiftiGz(
-        { dims: volume.dims, affine: volume.affine, data: mask },
-        { description: 'sap-pipeline pancreas mask (U-Net)' },
-      ),
-      'application/gzip',
-    ),
+    writeObject(s3, bucket, request.maskKey, maskGz, 'application/gzip'),
     writeObject(s3, bucket, request.inferenceKey, JSON.stringify(result, null, 2), 'application/json'),
   ]);
   const written = performance.now();
@@ -69,24 +56,14 @@ export async function runInvocation(
     studyId,
     executionProvider: result.executionProvider,
     readMs: round(read - started),
+    decodeMs: round(decodeMs),
     inferMs: round(inferred - read),
+    encodeMs: round(encodeMs),
     writeMs: round(written - inferred),
     totalMs: round(written - started),
     stagesMs: result.timingsMs,
   });
   return result;
-}
-
-/** InferenceInputError (a volume these models cannot use) is the study's fault: 422 with its code. */
-async function inferOrReject(volume: Volume, models: LoadedModels): ReturnType<typeof runInference> {
-  try {
-    return await runInference(volume, models);
-  } catch (error) {
-    if (error instanceof InferenceInputError) {
-      throw new HttpError(STATUS.unprocessable, error.code, error.message);
-    }
-    throw error;
-  }
 }
 
 const round = (ms: number) => Math.round(ms);

@@ -1,12 +1,13 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { Device } from '../../core/inference/execution-provider';
-import { loadModels, type LoadedModels } from '../../core/inference/models';
 import { HttpError, STATUS } from './http-error';
 import { readBody, respondError, respondJson } from './http-io';
+import { InferenceThread } from './inference-thread';
 import { parseInferenceRequest, runInvocation } from './invocation';
 import { logger } from './logger';
 import { SerialQueue } from './serial-queue';
+import type { ModelsSummary } from './worker-protocol';
 
 export interface InferenceServerOptions {
   /**
@@ -18,7 +19,7 @@ export interface InferenceServerOptions {
   s3?: S3Client;
   /** onnxruntime intra-op threads. Default: loadModels' default. */
   threads?: number;
-  /** Default 'auto': CUDA when present, else CPU. */
+  /** Default 'auto': CUDA when present, else CPU. 'cuda' fails to load without a working CUDA provider. */
   device?: Device;
 }
 
@@ -28,13 +29,16 @@ const MAX_BODY_BYTES = 64 * 1024;
 const MAX_INTERNAL_MESSAGE = 300;
 
 type ModelState =
-  { status: 'loading' } | { status: 'ready'; models: LoadedModels } | { status: 'failed'; reason: string };
+  { status: 'loading' } | { status: 'ready'; models: ModelsSummary } | { status: 'failed'; reason: string };
 
 /**
  * The SageMaker container contract (https://docs.aws.amazon.com/sagemaker/latest/dg/your-algorithms-inference-code.html):
  * GET /ping is 200 once the models are loaded, 503 before and for good if they failed to load (SageMaker
  * then replaces the instance); POST /invocations runs one study, one at a time. Status codes per case are
- * listed in docs/models.md.
+ * listed in docs/models.md. SageMaker keeps pinging while a study runs and expects an answer within 2 s
+ * (same page, "How Your Container Should Respond to Health Check (Ping) Requests"), so the models live in
+ * a worker thread that also does all the CPU-heavy work of an invocation (inference-thread.ts): the
+ * main thread only parses requests, moves bytes to and from S3 and answers /ping.
  */
 export function createInferenceServer(options: InferenceServerOptions): {
   server: Server;
@@ -43,16 +47,17 @@ export function createInferenceServer(options: InferenceServerOptions): {
   const s3 = options.s3 ?? new S3Client({});
   const queue = new SerialQueue();
   let state: ModelState = { status: 'loading' };
+  const inference = new InferenceThread((error) => {
+    // The sessions died with the worker: unhealthy for good, so that SageMaker replaces the instance.
+    state = { status: 'failed', reason: error.message };
+    logger.error('inference worker stopped: the container stays unhealthy', { reason: error.message });
+  });
   const loaded = Promise.resolve(options.modelDir)
-    .then((dir) => loadModels(dir, { threads: options.threads, device: options.device }))
+    .then((dir) => inference.load(dir, { threads: options.threads, device: options.device }))
     .then(
       (models) => {
-        state = { status: 'ready', models };
-        logger.info('models loaded', {
-          executionProvider: models.executionProvider,
-          unet: `${models.unet.card.name}@${models.unet.card.version}`,
-          resnet: `${models.resnet.card.name}@${models.resnet.card.version}`,
-        });
+        if (state.status === 'loading') state = { status: 'ready', models };
+        logger.info('models loaded', { ...models });
         return models;
       },
       (error: unknown) => {
@@ -77,17 +82,18 @@ export function createInferenceServer(options: InferenceServerOptions): {
   const invoke = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     let studyId: string | undefined;
     try {
-      const inference = parseInferenceRequest(await readBody(request, MAX_BODY_BYTES));
-      studyId = inference.studyId;
+      const inferenceRequest = parseInferenceRequest(await readBody(request, MAX_BODY_BYTES));
+      studyId = inferenceRequest.studyId;
       // A request that arrives while the models load waits for them (the local stack may not poll /ping).
-      const models = await loaded.catch(() => {
+      await loaded.catch(() => {
         throw unavailable(state);
       });
-      respondJson(response, STATUS.ok, await queue.run(() => runInvocation(inference, s3, models)));
+      respondJson(response, STATUS.ok, await queue.run(() => runInvocation(inferenceRequest, s3, inference)));
     } catch (error) {
       const answer = asHttpError(error);
       if (answer.status >= STATUS.internal) {
-        logger.error('invocation failed', { studyId, status: answer.status, message: answer.message });
+        // Powertools drops a `message` key (reserved): the reason goes under its own name.
+        logger.error('invocation failed', { studyId, status: answer.status, reason: answer.message });
       } else {
         logger.warn('invocation refused', { studyId, status: answer.status, code: answer.code });
       }
@@ -113,6 +119,8 @@ export function createInferenceServer(options: InferenceServerOptions): {
     if (route.handler === 'ping') return ping(response);
     void invoke(request, response);
   });
+  // The sessions go with the server: a closed server leaves no worker thread behind.
+  server.on('close', () => void inference.close());
   return { server, ready };
 }
 

@@ -20,8 +20,14 @@ const MAX_MESSAGE = 8000;
 /** Turns a caught error into a failure with a stable code; unknown errors become INTERNAL_ERROR. */
 export function describeFailure(stage: StageName, caught: CaughtError): StudyFailure {
   const type = caught.Error ?? '';
-  const message = messageOf(caught.Cause) ?? type;
-  return { stage, code: codeOf(type), message: message.slice(0, MAX_MESSAGE) };
+  const { text, cut } = messageOf(caught.Cause) ?? { text: type, cut: false };
+  return { stage, code: codeOf(type), message: cut || text.length > MAX_MESSAGE ? cutShort(text) : text };
+}
+
+const CUT_MARK = '… (cut short)';
+
+function cutShort(text: string): string {
+  return text.slice(0, MAX_MESSAGE - CUT_MARK.length) + CUT_MARK;
 }
 
 function codeOf(type: string): string {
@@ -31,8 +37,13 @@ function codeOf(type: string): string {
   return 'INTERNAL_ERROR';
 }
 
-/** Lambda reports a thrown error as JSON `{errorType, errorMessage, trace}`; other causes are plain text. */
-function messageOf(cause: string | undefined): string | undefined {
+/**
+ * Lambda reports a thrown error as JSON `{errorType, errorMessage, trace}`; other causes are plain text.
+ * Step Functions keeps only the first 32,768 characters of a cause
+ * (https://docs.aws.amazon.com/step-functions/latest/apireference/API_TaskFailedEventDetails.html), so a
+ * long one arrives as JSON cut short: its errorMessage is then read as far as it goes.
+ */
+function messageOf(cause: string | undefined): { text: string; cut: boolean } | undefined {
   if (!cause) return undefined;
   try {
     const parsed: unknown = JSON.parse(cause);
@@ -42,10 +53,42 @@ function messageOf(cause: string | undefined): string | undefined {
       'errorMessage' in parsed &&
       typeof parsed.errorMessage === 'string'
     ) {
-      return parsed.errorMessage;
+      return { text: parsed.errorMessage, cut: false };
     }
+    return { text: cause, cut: false };
   } catch {
-    // not JSON: the cause is the message
+    // not JSON, or JSON cut short
   }
-  return cause;
+  return truncatedErrorMessage(cause) ?? { text: cause, cut: false };
+}
+
+const ERROR_MESSAGE_FIELD = /^\{\s*"errorType"\s*:\s*"(?:[^"\\]|\\.)*"\s*,\s*"errorMessage"\s*:\s*"/;
+
+/** The errorMessage of a Lambda error report cut short: as far as it goes, and whether it was cut. */
+function truncatedErrorMessage(cause: string): { text: string; cut: boolean } | undefined {
+  const field = ERROR_MESSAGE_FIELD.exec(cause);
+  if (!field) return undefined;
+  const { content, closed } = jsonStringContent(cause, field[0].length);
+  try {
+    return { text: JSON.parse(`"${content}"`) as string, cut: !closed };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The raw content of a JSON string from `start` to its closing quote, or to the last whole character. */
+function jsonStringContent(text: string, start: number): { content: string; closed: boolean } {
+  let i = start;
+  while (i < text.length) {
+    const char = text[i];
+    if (char === '"') return { content: text.slice(start, i), closed: true };
+    if (char !== '\\') i += 1;
+    else {
+      const length = text[i + 1] === 'u' ? 6 : 2;
+      // An escape the cut left unfinished ends the content before it.
+      if (i + length > text.length) break;
+      i += length;
+    }
+  }
+  return { content: text.slice(start, i), closed: false };
 }

@@ -15,8 +15,13 @@ const objectCreatedDetail = z.object({
   }),
 });
 
-/** S3 sequencers are hex strings of varying length; padded to one length they compare as strings. */
-const SEQUENCER_LENGTH = 64;
+/**
+ * S3 sequencers are hex strings of varying length. S3's event message structure page says to right-pad the
+ * shorter one with zeros, then compare as strings:
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-content-structure.html
+ * Every sequencer is padded to this one length so that stored values compare the same way in DynamoDB.
+ */
+export const SEQUENCER_LENGTH = 64;
 
 export interface ManifestArrival {
   bucket: string;
@@ -50,8 +55,13 @@ export function readManifestEvent(detail: unknown): ManifestEventOutcome {
     return { kind: 'ignored', reason: 'key is not incoming/{studyId}/manifest.json with a valid study id' };
   const manifestVersion = object['version-id'] ?? object.etag;
   if (!manifestVersion) return { kind: 'ignored', reason: 'event carries neither a version id nor an ETag' };
-  const sequencer = object.sequencer?.toUpperCase().padStart(SEQUENCER_LENGTH, '0');
+  const sequencer = object.sequencer && comparableSequencer(object.sequencer);
   return { kind: 'manifest', arrival: { bucket: bucket.name, studyId, manifestVersion, sequencer } };
+}
+
+/** A sequencer in the form that orders as S3 says: upper case, right-padded with zeros to one length. */
+export function comparableSequencer(sequencer: string): string {
+  return sequencer.toUpperCase().padEnd(SEQUENCER_LENGTH, '0');
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { StudyStatus } from '../study/status';
+import { ASYNC_INFERENCE_LIFETIME_SECONDS } from './async-inference';
 import { RUN_MODES, type RunMode } from './run';
 
 /**
@@ -44,6 +45,9 @@ const TRANSIENT_RETRY: RetryPolicy = {
   maxDelaySeconds: 30,
 };
 
+/** The Infer Lambda only writes the request and queues it. */
+const INFER_LAMBDA_TIMEOUT_SECONDS = 30;
+
 /** The steps that compute a study's inputs: a rescore reuses what they kept. */
 const COMPUTING_MODES: readonly RunMode[] = ['score', 'features'];
 
@@ -66,9 +70,10 @@ export const PIPELINE_STEPS: readonly StepDefinition[] = [
     status: 'INFERRING',
     completion: 'callback',
     memoryMb: 256,
-    timeoutSeconds: 30,
-    // SageMaker async inference allows 3,600 s per invocation; leave 15 min for scaling out of zero.
-    stepTimeoutSeconds: 3600 + 900,
+    timeoutSeconds: INFER_LAMBDA_TIMEOUT_SECONDS,
+    // The Lambda queues the request, which then lives at most its TTL plus its invocation timeout
+    // (async-inference.ts): the step waits exactly that long, so no request outlives the step.
+    stepTimeoutSeconds: INFER_LAMBDA_TIMEOUT_SECONDS + ASYNC_INFERENCE_LIFETIME_SECONDS,
     retry: TRANSIENT_RETRY,
     modes: COMPUTING_MODES,
   },
@@ -77,7 +82,10 @@ export const PIPELINE_STEPS: readonly StepDefinition[] = [
     handler: 'lambdas/radiomics/handler.ts',
     status: 'EXTRACTING',
     completion: 'invoke',
-    memoryMb: 4096,
+    // New accounts may not exceed 3,008 MB per function until Lambda's quota is raised. A 512×512×300
+    // study with a pancreas mask peaked at 951 MiB resident (`npm run bench radiomics-lambda`), about
+    // 2.8 MiB per slice: this holds about 1,000 slices. `-c radiomicsMemoryMb` raises it (lib/config.ts).
+    memoryMb: 3008,
     timeoutSeconds: 600,
     stepTimeoutSeconds: 660,
     retry: TRANSIENT_RETRY,

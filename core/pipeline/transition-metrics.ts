@@ -1,10 +1,12 @@
 import type { StudyStatus } from '../study/status';
 import type { StudyFailure } from './failure';
+import { isRejection } from './failure-kind';
 import {
   COMPLETED_METRIC,
   PROBABILITY_METRIC,
   STAGE_DURATION_METRIC,
   STAGE_FAILURE_METRIC,
+  STUDIES_REJECTED_METRIC,
   STUDY_DURATION_METRIC,
 } from './metric-names';
 import { PIPELINE_STEPS } from './steps';
@@ -49,13 +51,7 @@ export function transitionMetrics(
       value: spent,
       dimensions: { stage: stageOf(before.status) },
     });
-  if (next === 'FAILED' && extra.error)
-    points.push({
-      name: STAGE_FAILURE_METRIC,
-      unit: 'Count',
-      value: 1,
-      dimensions: { stage: extra.error.stage, code: extra.error.code },
-    });
+  if (next === 'FAILED' && extra.error) points.push(...failureMetrics(extra.error));
   if (next === 'COMPLETED') {
     points.push({ name: COMPLETED_METRIC, unit: 'Count', value: 1, dimensions: {} });
     const total = since('RECEIVED');
@@ -65,5 +61,23 @@ export function transitionMetrics(
     if (typeof probability === 'number')
       points.push({ name: PROBABILITY_METRIC, unit: 'None', value: probability, dimensions: {} });
   }
+  return points;
+}
+
+/**
+ * A failed study: a count by stage and code, and a rejected upload (failure-kind.ts) also as a rejection,
+ * which the dashboard shows and no alarm watches.
+ */
+export function failureMetrics(failure: StudyFailure): MetricPoint[] {
+  const points: MetricPoint[] = [
+    {
+      name: STAGE_FAILURE_METRIC,
+      unit: 'Count',
+      value: 1,
+      dimensions: { stage: failure.stage, code: failure.code },
+    },
+  ];
+  if (isRejection(failure))
+    points.push({ name: STUDIES_REJECTED_METRIC, unit: 'Count', value: 1, dimensions: {} });
   return points;
 }

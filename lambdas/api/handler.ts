@@ -7,7 +7,14 @@ import { describeIssue } from '../../core/ingest/issues';
 import { FUNCTION_ENV } from '../../core/pipeline/function-env';
 import { FINAL_STATUSES, STUDY_STATUSES, type StudyStatus } from '../../core/study/status';
 import { isStudyId } from '../../core/study/study-id';
-import { planUpload, uploadRequestSchema, type PlannedUpload } from '../../core/study/upload-plan';
+import {
+  pageStart,
+  planUpload,
+  UPLOAD_PAGE,
+  uploadRequestSchema,
+  type PlannedUpload,
+  type SignedUpload,
+} from '../../core/study/upload-plan';
 import { s3Presigner } from '../shared/aws-clients';
 import { requiredEnv } from '../shared/env';
 import { logger } from '../shared/logger';
@@ -15,6 +22,7 @@ import { reportUrl } from '../shared/report-url';
 import { getStudy, listByStatus, type StudyItem } from '../shared/studies-table';
 import { decodePageToken, encodePageToken } from './page-token';
 import { requestRescore } from './rescore';
+import { fitUploadPage } from './upload-page';
 
 const UPLOAD_URL_SECONDS = 15 * 60;
 const PAGE_SIZE = { default: 25, max: 100 } as const;
@@ -101,16 +109,45 @@ async function createUpload(body: string | null): Promise<APIGatewayProxyResult>
     const message = plan.issues.map(describeIssue).join('\n');
     return reply(400, { error: 'INVALID_BODY', message, issues: plan.issues });
   }
+  const start = pageStart(plan, parsed.data);
+  if (!start.ok) return reply(400, { error: 'INVALID_BODY', message: start.message });
+  // A page at a time: every URL of a large study together is over Lambda's 6 MB response limit.
   const bucket = requiredEnv(FUNCTION_ENV.studiesBucket);
-  const uploads = await Promise.all(
-    plan.uploads.map(async (upload) => ({
-      path: upload.path,
-      key: upload.key,
-      url: await presignPut(bucket, upload),
-    })),
-  );
+  const candidates = plan.uploads.slice(start.from, start.from + UPLOAD_PAGE.maxUploads);
+  const uploads = await signPage(bucket, candidates);
+  const next = start.from + uploads.length;
   const expiresAt = new Date(Date.now() + UPLOAD_URL_SECONDS * 1000).toISOString();
-  return reply(201, { studyId, uploads, expiresAt, note: 'upload manifest.json last: it starts the run' });
+  return reply(201, {
+    studyId,
+    uploads,
+    ...(next < plan.uploads.length ? { next } : {}),
+    expiresAt,
+    note:
+      next < plan.uploads.length
+        ? `more uploads follow: POST the same body with this studyId and "from": ${next}; upload manifest.json last: it starts the run`
+        : 'upload manifest.json last: it starts the run',
+  });
+}
+
+/** Presigning costs about 2 ms a URL: sign a batch at a time, and stop once the page's bytes are full. */
+const SIGNING_BATCH = 100;
+
+async function signPage(bucket: string, candidates: PlannedUpload[]): Promise<SignedUpload[]> {
+  const signed: SignedUpload[] = [];
+  for (let at = 0; at < candidates.length; at += SIGNING_BATCH) {
+    const batch = candidates.slice(at, at + SIGNING_BATCH);
+    signed.push(
+      ...(await Promise.all(
+        batch.map(async (upload) => ({
+          path: upload.path,
+          key: upload.key,
+          url: await presignPut(bucket, upload),
+        })),
+      )),
+    );
+    if (fitUploadPage(signed).length < signed.length) break;
+  }
+  return fitUploadPage(signed);
 }
 
 /** The declared size is signed in: S3 refuses a cut-off or different file instead of storing it. */

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { modeOf, type StudyRun } from '../../core/pipeline/run';
 import { logger } from '../shared/logger';
 import { putJson } from '../shared/s3-objects';
+import { reportInferenceProvider } from './inference-provider';
 import { readFuseInputs } from './inputs';
 import { fusionModel } from './model';
 
@@ -20,6 +21,8 @@ export async function fuseForBatch(run: StudyRun & { batchId: string }): Promise
   const mode = modeOf(run);
   const fusion = await fusionModel(run.fusionModelVersion);
   const inputs = await readFuseInputs(run);
+  // A rescore ran no inference: its inference.json was counted with the run that made it.
+  if (mode !== 'rescore') reportInferenceProvider(inputs.inference);
   const vector = assembleFeatures(fusion.card, inputs);
   const scored = mode === 'features' ? undefined : fuse(fusion.model, fusion.card, inputs).result;
   const inferenceMs = inferenceTime.safeParse(inputs.inference).data?.timingsMs.total;

@@ -4,6 +4,7 @@ import { enterStage } from '../shared/enter-stage';
 import { logger } from '../shared/logger';
 import { moveStatus } from '../shared/studies-table';
 import { fuseForBatch } from './batch';
+import { reportInferenceProvider } from './inference-provider';
 import { readFuseInputs } from './inputs';
 import { fusionModel } from './model';
 import { rescore } from './rescore';
@@ -29,6 +30,7 @@ export async function handler(run: StudyRun): Promise<StudyRun> {
 
   const fusion = await fusionModel(run.fusionModelVersion);
   const inputs = await readFuseInputs(run);
+  reportInferenceProvider(inputs.inference);
   const { result, published } = await scoreAndPublish(run, fusion, inputs);
   const stored = await moveStatus(run, 'COMPLETED', { result: { ...result } });
   if (!stored)

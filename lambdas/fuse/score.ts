@@ -1,4 +1,5 @@
 import { fuse, type FusionResult } from '../../core/fusion/fuse';
+import type { ExecutionProvider } from '../../core/inference/execution-provider';
 import { inferenceResultSchema } from '../../core/inference/result';
 import type { StudyRun } from '../../core/pipeline/run';
 import { studyReportHtml } from '../../core/report';
@@ -10,10 +11,14 @@ import type { FuseInputs } from './inputs';
 import type { FusionModel } from './model';
 
 type ModelRef = FusionResult['model'];
-/** The fusion result, the classic scores and every model that produced the score (name, version, sha256). */
+/**
+ * The fusion result, the classic scores, every model that produced the score (name, version, sha256) and
+ * where the networks ran (inference.json's executionProvider: cuda, tensorrt or cpu).
+ */
 export type ScoredResult = FusionResult & {
   scores: ClassicScores;
   models: { unet?: ModelRef; resnet?: ModelRef; xgboost: ModelRef };
+  executionProvider?: ExecutionProvider;
 };
 
 /** The run's report and chart, to copy to the study's latest once its result is stored. */
@@ -52,7 +57,11 @@ export async function scoreAndPublish(
   const published = { report, explanationSvg };
   await writeScore(bucket, resultKeys(run), published);
   const models = { ...inference?.models, xgboost: result.model };
-  return { result: { ...result, scores, models }, published };
+  const executionProvider = inference?.executionProvider;
+  return {
+    result: { ...result, scores, models, ...(executionProvider ? { executionProvider } : {}) },
+    published,
+  };
 }
 
 /**

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { InvokeEndpointAsyncCommand } from '@aws-sdk/client-sagemaker-runtime';
 import type { InferenceRequest } from '../../core/inference/request';
+import { ASYNC_INFERENCE_LIMITS } from '../../core/pipeline/async-inference';
 import { FUNCTION_ENV } from '../../core/pipeline/function-env';
 import type { CallbackInput } from '../../core/pipeline/run';
 import { workKeys } from '../../core/study/keys';
@@ -10,9 +11,6 @@ import { requiredEnv } from '../shared/env';
 import { logger } from '../shared/logger';
 import { putJson } from '../shared/s3-objects';
 import { parkTaskToken } from '../shared/studies-table';
-
-/** SageMaker's cap on one asynchronous invocation. */
-const INVOCATION_TIMEOUT_SECONDS = 3600;
 
 /**
  * Infer: starts the asynchronous endpoint on a small JSON pointer and parks the task token; the endpoint's
@@ -40,7 +38,10 @@ export async function handler({ taskToken, run }: CallbackInput): Promise<{ infe
       InputLocation: `s3://${run.bucket}/${requestKey}`,
       ContentType: 'application/json',
       InferenceId: inferenceId,
-      InvocationTimeoutSeconds: INVOCATION_TIMEOUT_SECONDS,
+      // Bounded by the Infer step's own wait (core/pipeline/async-inference.ts): SageMaker's default TTL of
+      // 6 hours would let a request the step gave up on start on a GPU hours later.
+      RequestTTLSeconds: ASYNC_INFERENCE_LIMITS.requestTtlSeconds,
+      InvocationTimeoutSeconds: ASYNC_INFERENCE_LIMITS.invocationTimeoutSeconds,
     }),
   );
   logger.info('inference requested', { inferenceId });

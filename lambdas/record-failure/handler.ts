@@ -3,7 +3,9 @@ import { modeOf, type FailureInput, type StudyRun } from '../../core/pipeline/ru
 import { batchKeys, type BatchOutcome } from '../../core/batch/outcome';
 import { failureReportHtml } from '../../core/report/failure-report';
 import { studyKeys } from '../../core/study/keys';
+import { failureMetrics } from '../../core/pipeline/transition-metrics';
 import { logger } from '../shared/logger';
+import { publishPoints } from '../shared/metrics';
 import { putJson, putText } from '../shared/s3-objects';
 import { moveStatus, recordRescore } from '../shared/studies-table';
 
@@ -16,6 +18,9 @@ import { moveStatus, recordRescore } from '../shared/studies-table';
 export async function handler({ run, stage, error }: FailureInput): Promise<StudyFailure> {
   logger.appendKeys({ studyId: run.studyId, stage });
   const failure = describeFailure(stage, error);
+  // A study's status change publishes its failure (studies-table.ts); a batch run or a rescore leaves the
+  // study's status as it is, so its failure is counted here.
+  if (run.batchId !== undefined || modeOf(run) === 'rescore') publishPoints(failureMetrics(failure));
   if (run.batchId !== undefined) return recordBatchFailure({ ...run, batchId: run.batchId }, failure);
   if (modeOf(run) === 'rescore') {
     // The study keeps the result it had; the rescore's failure is recorded beside it.

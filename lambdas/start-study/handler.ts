@@ -8,6 +8,7 @@ import { sfn } from '../shared/aws-clients';
 import { requiredEnv } from '../shared/env';
 import { logger } from '../shared/logger';
 import { recordReceived } from '../shared/studies-table';
+import { manifestStanding } from './current-manifest';
 
 export interface StartOutcome {
   started: boolean;
@@ -16,8 +17,11 @@ export interface StartOutcome {
 
 /**
  * EventBridge "Object Created" on incoming/{studyId}/manifest.json → RECEIVED + one state machine run.
- * Events arrive at least once: the execution name is derived from the manifest version, so a duplicate
- * asks for a name that already exists and starts nothing.
+ * Only the manifest's current version starts a run (HeadObject), so an event overtaken by a re-upload
+ * starts nothing, in whatever order events arrive. Events arrive at least once, and a failed attempt is
+ * retried with the same event: the execution name is derived from the manifest version, so a repeat finds
+ * its RECEIVED record and asks again for the same name, which starts the run if the attempt before died
+ * between the write and the start, and otherwise starts nothing.
  */
 export async function handler(event: EventBridgeEvent<'Object Created', unknown>): Promise<StartOutcome> {
   const outcome = readManifestEvent(event.detail);
@@ -30,14 +34,24 @@ export async function handler(event: EventBridgeEvent<'Object Created', unknown>
   const run: StudyRun = { studyId, manifestVersion, bucket, artifacts: {} };
   const executionName = executionNameFor(studyId, manifestVersion);
 
+  const standing = await manifestStanding(bucket, studyId, manifestVersion);
+  if (standing !== 'current') {
+    logger.warn('event for a manifest version that is no longer current: nothing started', {
+      executionName,
+      standing,
+    });
+    return { started: false, executionName };
+  }
+  // The sequencer condition still orders two current-at-the-time events handled at once.
   const arrival = await recordReceived(run, executionName, sequencer);
   if (arrival === 'superseded') {
     logger.warn('event for an older manifest version: nothing started', { executionName });
     return { started: false, executionName };
   }
-  // A repeated event still asks Step Functions: if the first attempt died between the write and the start,
-  // this starts the run; otherwise the name exists and nothing happens.
   try {
+    // Standard workflows: the same name and input while running answers success; a closed one or other
+    // input is ExecutionAlreadyExists.
+    // https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html
     await sfn.send(
       new StartExecutionCommand({
         stateMachineArn: requiredEnv(FUNCTION_ENV.stateMachineArn),

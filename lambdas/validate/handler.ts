@@ -1,7 +1,7 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { encodeNiftiGz } from '../../core/imaging/nifti';
-import { describeIssue } from '../../core/ingest/issues';
 import { LIMITS } from '../../core/ingest/limits';
+import { rejectionMessage } from '../../core/ingest/rejection-message';
 import { validateStudy } from '../../core/ingest/validate-study';
 import type { StudyRun } from '../../core/pipeline/run';
 import { StepError } from '../../core/pipeline/step-error';
@@ -14,8 +14,9 @@ import { s3StudySource } from './s3-study-source';
 
 /**
  * Validate: incoming/{id}/* → work/{id}/v-{version}/volume.nii.gz (canonical RAS, int16 HU) and clinical.json
- * (SI units). A rejected study fails with INPUT_REJECTED listing every issue; the full report goes to
- * rejected/{id}/validation.json. The originals under incoming/ are only read.
+ * (SI units). A rejected study fails with INPUT_REJECTED listing its first issues (a message Step
+ * Functions keeps whole); the full report goes to rejected/{id}/validation.json. The originals under
+ * incoming/ are only read.
  *
  * Memory: the image files' bytes and the volume are held together once (about twice the volume), then
  * the gzip output: a 512×512×600 study stays under 1 GB of the function's 3 GB.
@@ -32,8 +33,10 @@ export async function handler(run: StudyRun): Promise<StudyRun> {
     dims: report.volume?.dims,
   });
   if (!report.ok || !volume || !clinical) {
-    await putJson(bucket, studyKeys.rejectionReport(studyId), report);
-    throw new StepError('INPUT_REJECTED', report.errors.map(describeIssue).join('\n'));
+    // The full report first: the message names only the first issues and points here for the rest.
+    const reportKey = studyKeys.rejectionReport(studyId);
+    await putJson(bucket, reportKey, report);
+    throw new StepError('INPUT_REJECTED', rejectionMessage(report.errors, reportKey));
   }
   const keys = workKeys(run);
   await s3.send(

@@ -15,9 +15,8 @@ import {
   defaultBatchConcurrency,
   type BatchExecutionInput,
 } from '../../core/pipeline/batch-execution';
-import { FUNCTION_ENV } from '../../core/pipeline/function-env';
+import { FUNCTIONS, functionEnvironment } from '../../core/pipeline/functions';
 import { TRANSIENT } from '../../core/pipeline/step-error';
-import type { LambdaSizing } from '../../core/pipeline/steps';
 import { INCOMING_PREFIX, MANIFEST_FILE } from '../../core/study/keys';
 import type { PipelineOptions } from '../config';
 import { PipelineFunction } from './pipeline-function';
@@ -26,17 +25,6 @@ import type { Storage } from './storage';
 
 /** 5,000 studies at the default concurrency of 8 and about 5 minutes each take about 2 days. */
 const BATCH_TIMEOUT = Duration.days(7);
-const BATCH_ITEM: LambdaSizing = {
-  handler: 'lambdas/batch-item/handler.ts',
-  memoryMb: 256,
-  timeoutSeconds: 30,
-};
-/** Reads thousands of small outcomes and writes the training table. */
-const BATCH_SUMMARY: LambdaSizing = {
-  handler: 'lambdas/batch-summary/handler.ts',
-  memoryMb: 1024,
-  timeoutSeconds: 600,
-};
 const LAMBDA_TRANSIENT_ERRORS = [
   TRANSIENT,
   'Lambda.ServiceException',
@@ -71,17 +59,14 @@ export class BatchWorkflow extends Construct {
     // Without the flag CDK renders the deprecated ResultWriter; set here, before any child, it holds below.
     this.node.setContext(STEPFUNCTIONS_USE_DISTRIBUTED_MAP_RESULT_WRITER_V2, true);
     const { storage, options } = props;
-    const make = (name: string, sizing: LambdaSizing) =>
+    const make = (name: 'BatchItem' | 'BatchSummary') =>
       new PipelineFunction(this, name, {
-        sizing,
+        sizing: FUNCTIONS[name],
         key: storage.key,
         logRetentionDays: options.logRetentionDays,
-        environment: { [FUNCTION_ENV.studiesBucket]: storage.studies.bucketName },
+        environment: functionEnvironment(FUNCTIONS[name], {}),
       });
-    this.functions = {
-      BatchItem: make('BatchItem', BATCH_ITEM),
-      BatchSummary: make('BatchSummary', BATCH_SUMMARY),
-    };
+    this.functions = { BatchItem: make('BatchItem'), BatchSummary: make('BatchSummary') };
     const { BatchItem: batchItem, BatchSummary: batchSummary } = this.functions;
     // An item's manifest gives the version its run is keyed by; a bad item is the study's FAILED outcome.
     storage.studies.grantRead(batchItem.function, `${INCOMING_PREFIX}*/${MANIFEST_FILE}`);

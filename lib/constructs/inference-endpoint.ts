@@ -1,16 +1,20 @@
 import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ecrAssets from 'aws-cdk-lib/aws-ecr-assets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { inferenceContainerEnvironment } from '../../core/pipeline/container-settings';
 import { WORK_PREFIX, workKeys } from '../../core/study/keys';
 import type { PipelineOptions } from '../config';
+import { DemoModels, demoModelCopies } from './demo-models';
+import { hasInstanceStorage } from './instance-storage';
 import { REPO_ROOT } from './pipeline-function';
-import type { Storage } from './storage';
+import { INFERENCE_OUTPUT_PREFIX, type Storage } from './storage';
 
 export interface InferenceEndpointProps {
   storage: Storage;
@@ -18,8 +22,6 @@ export interface InferenceEndpointProps {
 }
 
 const VARIANT = 'AllTraffic';
-/** Where SageMaker writes each invocation's response and failure bodies. */
-const ASYNC_OUTPUT_PREFIX = 'inference-output/';
 
 /** One artifact of every run, work/{id}/v-{digest}/{file} with wildcards, as workKeys (core/study/keys.ts) names it. */
 function everyRun(artifact: Exclude<keyof ReturnType<typeof workKeys>, 'prefix'>): string {
@@ -34,11 +36,36 @@ function everyRun(artifact: Exclude<keyof ReturnType<typeof workKeys>, 'prefix'>
  */
 export const INFERENCE_STUDY_OBJECTS = {
   reads: [everyRun('inferenceRequest'), everyRun('volume')],
-  writes: [everyRun('mask'), everyRun('inference'), `${ASYNC_OUTPUT_PREFIX}*`],
+  writes: [everyRun('mask'), everyRun('inference'), `${INFERENCE_OUTPUT_PREFIX}*`],
 } as const;
 
 /** Model load and a CUDA warm-up on a fresh instance take minutes, not the default 60 s. */
 const CONTAINER_STARTUP_SECONDS = 600;
+
+/**
+ * The host image the endpoint runs on. The container is built on CUDA 12.8
+ * (containers/gpu-inference/Dockerfile); without a pin SageMaker chooses the host's driver itself and
+ * may change it. The GPU images and their drivers (ProductionVariant.InferenceAmiVersion):
+ * al2-ami-sagemaker-inference-gpu-2 and -2-1, driver 535 (CUDA 12.2); -3-1, driver 550 (CUDA 12.4):
+ * https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ProductionVariant.html,
+ * https://docs.aws.amazon.com/sagemaker/latest/dg/inference-gpu-drivers.html
+ * None has a 12.8 driver (570+): the newest, gpu-3-1, runs
+ * the container's CUDA 12.8 runtime under CUDA minor version compatibility, which lets any 12.x runtime
+ * run on a driver >= 525, as long as no kernel needs PTX JIT-compiled by a newer driver:
+ * https://docs.nvidia.com/deploy/cuda-compatibility/ ("Minor Version Compatibility"). Its NVIDIA
+ * Container Toolkit does not mount the image's CUDA forward-compatibility libraries, so the host's
+ * driver is the one in use. The container's self-check (SAP_DEVICE=cuda) fails loudly if not.
+ */
+export const INFERENCE_AMI_VERSION = 'al2-ami-sagemaker-inference-gpu-3-1';
+
+/**
+ * Instances a scale-out from zero may ask for while the first one starts: exactly one. A GPU cold start
+ * (instance, image pull, model download, CUDA warm-up) takes ~8 minutes, during which
+ * HasBacklogWithoutCapacity stays 1; an "add one" step would fire again after each cooldown, up to
+ * maxInstances. ExactCapacity sets the desired count instead of adding to it, so repeats change nothing:
+ * https://docs.aws.amazon.com/autoscaling/application/userguide/step-scaling-policy-overview.html
+ */
+export const SCALE_OUT_FROM_ZERO_CAPACITY = 1;
 
 /**
  * The GPU inference endpoint: a SageMaker asynchronous endpoint over the container image built from
@@ -51,6 +78,14 @@ export class InferenceEndpoint extends Construct {
   readonly successTopic: sns.Topic;
   readonly errorTopic: sns.Topic;
   readonly role: iam.Role;
+  readonly config: sagemaker.CfnEndpointConfig;
+  /**
+   * Whether the instance type has local NVMe storage, so the endpoint configuration carries no KmsKeyId
+   * of its own (the instance's hardware encrypts that storage; see instance-storage.ts).
+   */
+  readonly onInstanceStorage: boolean;
+  /** Copies the bundled demo models at the demo version before the model is created; none for own versions. */
+  readonly demoModels?: DemoModels;
 
   constructor(scope: Construct, id: string, props: InferenceEndpointProps) {
     super(scope, id);
@@ -111,17 +146,32 @@ export class InferenceEndpoint extends Construct {
       executionRoleArn: role.roleArn,
       primaryContainer: {
         image: image.imageUri,
-        environment: {
-          MODELS_BUCKET: storage.models.bucketName,
-          UNET_MODEL_PREFIX: modelPrefixes.unet,
-          RESNET_MODEL_PREFIX: modelPrefixes.resnet,
-        },
+        // One definition with the local stack's container process: bucket, model prefixes, region, device.
+        environment: inferenceContainerEnvironment({
+          modelsBucket: storage.models.bucketName,
+          modelVersions: options.modelVersions,
+          region: stack.region,
+        }),
       },
     });
     model.node.addDependency(role);
 
-    const config = new sagemaker.CfnEndpointConfig(this, 'Config', {
-      kmsKeyId: storage.key.keyArn,
+    // A first deploy on an empty account: the one instance the endpoint starts with must find its models.
+    const demoCopies = demoModelCopies(options.modelVersions);
+    if (demoCopies.length > 0) {
+      this.demoModels = new DemoModels(this, 'DemoModels', {
+        bucket: storage.models,
+        key: storage.key,
+        copies: demoCopies,
+        logRetentionDays: options.logRetentionDays,
+      });
+      model.node.addDependency(this.demoModels.resource);
+    }
+
+    this.onInstanceStorage = hasInstanceStorage(options.instanceType);
+    const config = (this.config = new sagemaker.CfnEndpointConfig(this, 'Config', {
+      // CreateEndpointConfig refuses a KmsKeyId for instance types with local storage (instance-storage.ts).
+      kmsKeyId: this.onInstanceStorage ? undefined : storage.key.keyArn,
       productionVariants: [
         {
           variantName: VARIANT,
@@ -130,12 +180,13 @@ export class InferenceEndpoint extends Construct {
           // Asynchronous endpoints are created with one instance; autoscaling may then take it to zero.
           initialInstanceCount: 1,
           containerStartupHealthCheckTimeoutInSeconds: CONTAINER_STARTUP_SECONDS,
+          inferenceAmiVersion: INFERENCE_AMI_VERSION,
         },
       ],
       asyncInferenceConfig: {
         outputConfig: {
-          s3OutputPath: storage.studies.s3UrlForObject(ASYNC_OUTPUT_PREFIX + 'responses'),
-          s3FailurePath: storage.studies.s3UrlForObject(ASYNC_OUTPUT_PREFIX + 'failures'),
+          s3OutputPath: storage.studies.s3UrlForObject(INFERENCE_OUTPUT_PREFIX + 'responses'),
+          s3FailurePath: storage.studies.s3UrlForObject(INFERENCE_OUTPUT_PREFIX + 'failures'),
           kmsKeyId: storage.key.keyArn,
           notificationConfig: {
             successTopic: this.successTopic.topicArn,
@@ -144,7 +195,7 @@ export class InferenceEndpoint extends Construct {
         },
         clientConfig: { maxConcurrentInvocationsPerInstance: options.maxConcurrentInvocationsPerInstance },
       },
-    });
+    }));
 
     // A known, lower-case name: SageMaker lower-cases endpoint names in ARNs, and IAM compares them exactly.
     this.endpointName = `${stack.stackName.toLowerCase()}-inference`;
@@ -201,7 +252,7 @@ export class InferenceEndpoint extends Construct {
   /**
    * Backlog-driven scaling: target tracking on the backlog per instance scales between 1 and N and in to
    * the minimum; target tracking cannot leave zero instances, so a step policy on HasBacklogWithoutCapacity
-   * adds the first instance when requests wait and none is running.
+   * sets exactly one instance when requests wait and none is running.
    */
   private addAutoscaling(options: PipelineOptions, endpoint: sagemaker.CfnEndpoint): void {
     const target = new autoscaling.ScalableTarget(this, 'Scaling', {
@@ -229,16 +280,22 @@ export class InferenceEndpoint extends Construct {
       scaleOutCooldown: Duration.minutes(2),
     });
     if (options.scaleToZero) {
-      target.scaleOnMetric('LeaveZero', {
-        metric: endpointMetric('HasBacklogWithoutCapacity', 'Average'),
-        scalingSteps: [
-          { upper: 0, change: 0 },
-          { lower: 0.5, change: 1 },
-        ],
-        adjustmentType: autoscaling.AdjustmentType.CHANGE_IN_CAPACITY,
+      // One step, one alarm (scaleOnMetric would add a second, lower step, and with exact capacity its
+      // "change 0" would set zero instances whenever the backlog is served).
+      const leaveZero = new autoscaling.StepScalingAction(this, 'LeaveZero', {
+        scalingTarget: target,
+        adjustmentType: autoscaling.AdjustmentType.EXACT_CAPACITY,
         cooldown: Duration.minutes(2),
-        evaluationPeriods: 1,
       });
+      leaveZero.addAdjustment({ lowerBound: 0, adjustment: SCALE_OUT_FROM_ZERO_CAPACITY });
+      new cloudwatch.Alarm(this, 'BacklogWithoutCapacity', {
+        alarmDescription: 'Requests wait and no endpoint instance runs: start one (scale out from zero).',
+        metric: endpointMetric('HasBacklogWithoutCapacity', 'Average'),
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        threshold: 0.5,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }).addAlarmAction(new cloudwatchActions.ApplicationScalingAction(leaveZero));
     }
   }
 }

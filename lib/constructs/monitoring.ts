@@ -1,22 +1,26 @@
-import { Duration } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import {
   COMPLETED_METRIC,
+  INFERENCE_OFF_CUDA_METRIC,
   METRICS_NAMESPACE,
   METRICS_SERVICE,
   OLDEST_IN_PROGRESS_METRIC,
   PROBABILITY_METRIC,
   STAGE_DURATION_METRIC,
   STAGE_FAILURE_METRIC,
+  STUDIES_REJECTED_METRIC,
   STUDY_DURATION_METRIC,
 } from '../../core/pipeline/metric-names';
-import { FUNCTION_ENV } from '../../core/pipeline/function-env';
+import { REJECTION_CODES } from '../../core/pipeline/failure-kind';
+import { FUNCTIONS, functionEnvironment } from '../../core/pipeline/functions';
 import { PIPELINE_STEPS } from '../../core/pipeline/steps';
 import type { PipelineOptions } from '../config';
 import type { InferenceEndpoint } from './inference-endpoint';
@@ -46,14 +50,15 @@ export class Monitoring extends Construct {
     super(scope, id);
     const { storage, workflow, inference, api, options } = props;
     this.alarmTopic = new sns.Topic(this, 'Alarms', { masterKey: storage.key, enforceSSL: true });
+    allowAlarmsToPublish(this.alarmTopic);
     if (options.alarmEmail)
       this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(options.alarmEmail));
 
     const watchdog = new PipelineFunction(this, 'Watchdog', {
-      sizing: { handler: 'lambdas/watchdog/handler.ts', memoryMb: 256, timeoutSeconds: 30 },
+      sizing: FUNCTIONS.Watchdog,
       key: storage.key,
       logRetentionDays: options.logRetentionDays,
-      environment: { [FUNCTION_ENV.studiesTable]: storage.table.tableName },
+      environment: functionEnvironment(FUNCTIONS.Watchdog, { studiesTable: storage.table.tableName }),
       deadLetterQueue: workflow.deadLetters,
     });
     storage.table.grantReadData(watchdog.function);
@@ -82,11 +87,19 @@ export class Monitoring extends Construct {
       period: Duration.minutes(5),
     });
 
+    // A rejected upload fails its run too; only the other failure codes are the system's
+    // (core/pipeline/failure-kind.ts). Metrics Insights sums StageFailures over every stage and code
+    // (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch-metrics-insights-alarms.html).
     this.alarm(
-      'ExecutionsFailed',
-      workflow.stateMachine.metricFailed({ period: Duration.minutes(5) }),
+      'SystemFailures',
+      metricsInsights(
+        `SELECT SUM(${STAGE_FAILURE_METRIC}) FROM SCHEMA("${METRICS_NAMESPACE}", code, service, stage) ` +
+          `WHERE ${REJECTION_CODES.map((code) => `code != '${code}'`).join(' AND ')}`,
+        'system failures',
+      ),
       1,
-      'A study run failed: its reason is on the study and in rejected/{studyId}/reason.json.',
+      'A study failed for a reason other than its upload (rejected uploads are only counted): the code and ' +
+        'message are on the study and in rejected/{studyId}/reason.json. See docs/runbook.md.',
     );
     this.alarm(
       'ExecutionsTimedOut',
@@ -111,6 +124,14 @@ export class Monitoring extends Construct {
       endpointMetric('Invocation5XXErrors'),
       1,
       'The inference container answered with a server error.',
+    );
+    // Whatever dimensions the result store adds, the query sums every series of the metric.
+    this.alarm(
+      'InferenceOffCuda',
+      metricsInsights(`SELECT SUM(${INFERENCE_OFF_CUDA_METRIC}) FROM "${METRICS_NAMESPACE}"`, 'off CUDA'),
+      1,
+      'A cloud inference ran on another execution provider than CUDA: the GPU is paid for but unused. ' +
+        'See docs/runbook.md.',
     );
     this.alarm(
       'StudyStuck',
@@ -199,7 +220,7 @@ export class Monitoring extends Construct {
             ],
           }),
           new cloudwatch.GraphWidget({
-            title: 'Failed studies by stage and code, completed studies',
+            title: 'Failed studies by stage and code; completed studies and rejected uploads',
             // Failure codes are open-ended: a search finds every code that occurred.
             left: [
               new cloudwatch.MathExpression({
@@ -208,7 +229,10 @@ export class Monitoring extends Construct {
                 period: Duration.minutes(5),
               }),
             ],
-            right: [pipelineMetric(COMPLETED_METRIC, 'Sum').with({ label: 'completed' })],
+            right: [
+              pipelineMetric(COMPLETED_METRIC, 'Sum').with({ label: 'completed' }),
+              pipelineMetric(STUDIES_REJECTED_METRIC, 'Sum').with({ label: 'rejected uploads' }),
+            ],
           }),
           new cloudwatch.GraphWidget({
             title: 'Probability of SAP of completed studies (p10, p50, p90)',
@@ -232,4 +256,40 @@ export class Monitoring extends Construct {
     alarm.addAlarmAction(new actions.SnsAction(this.alarmTopic));
     this.alarms.push(alarm);
   }
+}
+
+/** A Metrics Insights query over the last 5 minutes, as an alarm's single time series. */
+function metricsInsights(query: string, label: string): cloudwatch.IMetric {
+  return new cloudwatch.MathExpression({ expression: query, label, period: Duration.minutes(5) });
+}
+
+/**
+ * CloudWatch publishes alarm notifications as its service principal, which the topic policy must allow:
+ * with enforceSSL alone it holds only a Deny
+ * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Notify_Users_Alarm_Changes.html).
+ * The conditions admit only this account's alarms in this region (confused deputy,
+ * https://docs.aws.amazon.com/sns/latest/dg/sns-access-policy-use-cases.html). The topic's key already
+ * allows CloudWatch to use it (storage.ts; https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services).
+ */
+function allowAlarmsToPublish(topic: sns.Topic): void {
+  const stack = Stack.of(topic);
+  topic.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'AllowCloudWatchAlarms',
+      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+      actions: ['sns:Publish'],
+      resources: [topic.topicArn],
+      conditions: {
+        StringEquals: { 'aws:SourceAccount': stack.account },
+        ArnLike: {
+          'aws:SourceArn': stack.formatArn({
+            service: 'cloudwatch',
+            resource: 'alarm',
+            resourceName: '*',
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
+        },
+      },
+    }),
+  );
 }

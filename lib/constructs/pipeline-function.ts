@@ -6,6 +6,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
+import { FUNCTION_RUNTIME_ENV } from '../../core/pipeline/functions';
 import type { LambdaSizing } from '../../core/pipeline/steps';
 import { encryptedLogGroup } from './secure-defaults';
 
@@ -15,6 +16,7 @@ export interface PipelineFunctionProps {
   sizing: LambdaSizing;
   key: kms.IKey;
   logRetentionDays: number;
+  /** Its variables: functionEnvironment (core/pipeline/functions.ts) for the pipeline's functions. */
   environment: Record<string, string>;
   /** Where events go that failed every retry. Only for functions invoked asynchronously. */
   deadLetterQueue?: sqs.IQueue;
@@ -26,10 +28,13 @@ export interface PipelineFunctionProps {
  */
 export class PipelineFunction extends Construct {
   readonly function: nodejs.NodejsFunction;
+  /** Handler, memory and timeout the function was built with. */
+  readonly sizing: LambdaSizing;
 
   constructor(scope: Construct, id: string, props: PipelineFunctionProps) {
     super(scope, id);
     const { sizing } = props;
+    this.sizing = sizing;
     this.function = new nodejs.NodejsFunction(this, 'Function', {
       entry: path.join(REPO_ROOT, sizing.handler),
       handler: 'handler',
@@ -39,11 +44,7 @@ export class PipelineFunction extends Construct {
       architecture: lambda.Architecture.ARM_64,
       memorySize: sizing.memoryMb,
       timeout: Duration.seconds(sizing.timeoutSeconds),
-      environment: {
-        ...props.environment,
-        NODE_OPTIONS: '--enable-source-maps',
-        POWERTOOLS_SERVICE_NAME: 'sap-pipeline',
-      },
+      environment: { ...FUNCTION_RUNTIME_ENV, ...props.environment },
       environmentEncryption: props.key,
       logGroup: encryptedLogGroup(this, 'Logs', props.key, props.logRetentionDays),
       loggingFormat: lambda.LoggingFormat.JSON,

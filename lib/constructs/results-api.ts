@@ -2,9 +2,9 @@ import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
-import { ArnFormat, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Fn, Stack } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { FUNCTION_ENV } from '../../core/pipeline/function-env';
+import { FUNCTIONS, functionEnvironment } from '../../core/pipeline/functions';
 import { INCOMING_PREFIX, RESULTS_PREFIX } from '../../core/study/keys';
 import { LIMITS } from '../../core/ingest/limits';
 import { MODEL_VERSION_PATTERN } from '../../core/study/model-keys';
@@ -40,15 +40,15 @@ export class ResultsApi extends Construct {
     super(scope, id);
     const { storage, options, studyStateMachine } = props;
     this.handler = new PipelineFunction(this, 'Handler', {
-      sizing: { handler: 'lambdas/api/handler.ts', memoryMb: 512, timeoutSeconds: 10 },
+      sizing: FUNCTIONS.Api,
       key: storage.key,
       logRetentionDays: options.logRetentionDays,
-      environment: {
-        [FUNCTION_ENV.studiesBucket]: storage.studies.bucketName,
-        [FUNCTION_ENV.studiesTable]: storage.table.tableName,
-        [FUNCTION_ENV.modelsBucket]: storage.models.bucketName,
-        [FUNCTION_ENV.stateMachineArn]: studyStateMachine.stateMachineArn,
-      },
+      environment: functionEnvironment(FUNCTIONS.Api, {
+        studiesBucket: storage.studies.bucketName,
+        studiesTable: storage.table.tableName,
+        modelsBucket: storage.models.bucketName,
+        stateMachineArn: studyStateMachine.stateMachineArn,
+      }),
     });
     storage.table.grantReadData(this.handler.function);
     // Presigned upload URLs carry the function's permission to write incoming/ and nothing else.
@@ -186,25 +186,42 @@ export class ResultsApi extends Construct {
     }
   }
 
-  /** AWS managed rules against common exploits and known bad inputs, and a per-address rate limit. */
+  /**
+   * AWS managed rules against common exploits and known bad inputs, a body-size limit outside uploads,
+   * and a per-address rate limit.
+   */
   private addFirewall({ storage, options }: ResultsApiProps): void {
-    const managed = (name: string, priority: number): wafv2.CfnWebACL.RuleProperty => ({
+    const visibility = (metricName: string) => ({
+      sampledRequestsEnabled: true,
+      cloudWatchMetricsEnabled: true,
+      metricName,
+    });
+    const managed = (
+      name: string,
+      priority: number,
+      ruleActionOverrides?: wafv2.CfnWebACL.RuleActionOverrideProperty[],
+    ): wafv2.CfnWebACL.RuleProperty => ({
       name,
       priority,
-      statement: { managedRuleGroupStatement: { vendorName: 'AWS', name } },
+      statement: { managedRuleGroupStatement: { vendorName: 'AWS', name, ruleActionOverrides } },
       overrideAction: { none: {} },
-      visibilityConfig: { sampledRequestsEnabled: true, cloudWatchMetricsEnabled: true, metricName: name },
+      visibilityConfig: visibility(name),
     });
     const acl = new wafv2.CfnWebACL(this, 'Firewall', {
       scope: 'REGIONAL',
       defaultAction: { allow: {} },
-      visibilityConfig: {
-        sampledRequestsEnabled: true,
-        cloudWatchMetricsEnabled: true,
-        metricName: 'sap-results-api',
-      },
+      visibilityConfig: visibility('sap-results-api'),
       rules: [
-        managed('AWSManagedRulesCommonRuleSet', 1),
+        // The core rule set's SizeRestrictions_BODY blocks every body over 8 KB
+        // (https://docs.aws.amazon.com/waf/latest/developerguide/aws-managed-rule-groups-baseline.html),
+        // and POST /studies lists up to LIMITS.maxFiles files: a few dozen already exceed it. The rule only
+        // counts (https://docs.aws.amazon.com/waf/latest/developerguide/web-acl-rule-group-override-options.html)
+        // and BodySizeOutsideUploads blocks the same sizes on every other route. A scope-down statement on
+        // the group would instead exempt uploads from all of its rules; this way its other body rules
+        // still inspect the upload listing, as far as WAF sees it (the first 16 KB on API Gateway).
+        managed('AWSManagedRulesCommonRuleSet', 1, [
+          { name: 'SizeRestrictions_BODY', actionToUse: { count: {} } },
+        ]),
         managed('AWSManagedRulesKnownBadInputsRuleSet', 2),
         {
           name: 'RateLimitPerAddress',
@@ -213,41 +230,101 @@ export class ResultsApi extends Construct {
             rateBasedStatement: { limit: REQUESTS_PER_5_MINUTES_PER_ADDRESS, aggregateKeyType: 'IP' },
           },
           action: { block: {} },
-          visibilityConfig: {
-            sampledRequestsEnabled: true,
-            cloudWatchMetricsEnabled: true,
-            metricName: 'RateLimitPerAddress',
+          visibilityConfig: visibility('RateLimitPerAddress'),
+        },
+        {
+          name: 'BodySizeOutsideUploads',
+          priority: 4,
+          statement: {
+            andStatement: { statements: [largeBody(), { notStatement: { statement: upload() } }] },
           },
+          action: { block: {} },
+          visibilityConfig: visibility('BodySizeOutsideUploads'),
         },
       ],
     });
-    // WAF delivers only to log groups named aws-waf-logs-*; the authorization header is never logged.
-    const logGroupName = `aws-waf-logs-${Stack.of(this).stackName}`;
     const wafLogs = encryptedLogGroup(
       this,
       'FirewallLogs',
       storage.key,
       options.logRetentionDays,
-      logGroupName,
+      firewallLogGroupName(Stack.of(this)),
     );
-    const logging = new wafv2.CfnLoggingConfiguration(this, 'FirewallLogging', {
+    // The authorization header is never logged.
+    new wafv2.CfnLoggingConfiguration(this, 'FirewallLogging', {
       resourceArn: acl.attrArn,
       logDestinationConfigs: [
         Stack.of(this).formatArn({
           service: 'logs',
           resource: 'log-group',
-          resourceName: logGroupName,
+          resourceName: wafLogs.logGroupName,
           arnFormat: ArnFormat.COLON_RESOURCE_NAME,
         }),
       ],
       redactedFields: [{ singleHeader: { Name: 'authorization' } }],
     });
-    logging.node.addDependency(wafLogs);
     new wafv2.CfnWebACLAssociation(this, 'FirewallAssociation', {
       resourceArn: this.api.deploymentStage.stageArn,
       webAclArn: acl.attrArn,
     });
   }
+}
+
+/** The core rule set's body limit (SizeRestrictions_BODY): no request but an upload listing needs more. */
+export const BODY_LIMIT_OUTSIDE_UPLOADS = 8 * 1024;
+
+/**
+ * A body over BODY_LIMIT_OUTSIDE_UPLOADS. API Gateway forwards WAF only the first 16 KB of a body; a
+ * longer one is over the limit anyway, so oversize handling matches it
+ * (https://docs.aws.amazon.com/waf/latest/developerguide/waf-oversize-request-components.html).
+ * The upload listing itself is bounded by the request model (files ≤ LIMITS.maxFiles + 1) and API
+ * Gateway's 10 MB payload limit, which WAF cannot measure beyond what it inspects.
+ */
+function largeBody(): wafv2.CfnWebACL.StatementProperty {
+  return {
+    sizeConstraintStatement: {
+      fieldToMatch: { body: { oversizeHandling: 'MATCH' } },
+      comparisonOperator: 'GT',
+      size: BODY_LIMIT_OUTSIDE_UPLOADS,
+      textTransformations: [{ priority: 0, type: 'NONE' }],
+    },
+  };
+}
+
+/** POST …/studies: the stage's path (/v1/studies) or a custom domain's mapping of it. */
+function upload(): wafv2.CfnWebACL.StatementProperty {
+  const matches = (
+    fieldToMatch: wafv2.CfnWebACL.FieldToMatchProperty,
+    searchString: string,
+    positionalConstraint: 'EXACTLY' | 'ENDS_WITH',
+  ): wafv2.CfnWebACL.StatementProperty => ({
+    byteMatchStatement: {
+      fieldToMatch,
+      searchString,
+      positionalConstraint,
+      textTransformations: [{ priority: 0, type: 'NONE' }],
+    },
+  });
+  return {
+    andStatement: {
+      statements: [
+        matches({ method: {} }, 'POST', 'EXACTLY'),
+        matches({ uriPath: {} }, '/studies', 'ENDS_WITH'),
+      ],
+    },
+  };
+}
+
+/**
+ * WAF delivers only to log groups whose name starts with aws-waf-logs-
+ * (https://docs.aws.amazon.com/waf/latest/APIReference/API_LoggingConfiguration.html). The group is
+ * retained on delete, so its name must differ per stack creation, or the next create after a rollback or
+ * a destroy fails with "already exists" (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-name.html):
+ * the stack id's UUID, which every creation draws anew, ends the name.
+ */
+function firewallLogGroupName(stack: Stack): string {
+  const stackUuid = Fn.select(2, Fn.split('/', stack.stackId));
+  return `aws-waf-logs-${stack.stackName}-${stackUuid}`;
 }
 
 /**

@@ -8,6 +8,15 @@ import { WORK_PREFIX } from '../../core/study/keys';
 import { STUDIES_TABLE } from '../../core/study/table-layout';
 import { secureBucketProps } from './secure-defaults';
 
+/** Where SageMaker writes each asynchronous invocation's response and failure bodies in the studies bucket. */
+export const INFERENCE_OUTPUT_PREFIX = 'inference-output/';
+/**
+ * Days those bodies are kept. Nothing in the pipeline reads them (the container writes its results under
+ * work/, and the SNS notification carries the outcome and the failure reason); they are kept one week so
+ * that an operator can open the body of a failure an alarm pointed at, then expire like other by-products.
+ */
+export const INFERENCE_OUTPUT_RETENTION_DAYS = 7;
+
 export interface StorageProps {
   /** Days after which objects under work/ expire. */
   workRetentionDays: number;
@@ -74,6 +83,12 @@ export class Storage extends Construct {
           id: 'expire-work',
           prefix: WORK_PREFIX,
           expiration: Duration.days(props.workRetentionDays),
+          noncurrentVersionExpiration: Duration.days(1),
+        },
+        {
+          id: 'expire-inference-output',
+          prefix: INFERENCE_OUTPUT_PREFIX,
+          expiration: Duration.days(INFERENCE_OUTPUT_RETENTION_DAYS),
           noncurrentVersionExpiration: Duration.days(1),
         },
         { id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(7) },

@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Lazy } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -6,7 +6,12 @@ import { SnsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { FUNCTION_ENV } from '../../core/pipeline/function-env';
+import {
+  FUNCTIONS,
+  functionEnvironment,
+  type FunctionEnvValues,
+  type FunctionName,
+} from '../../core/pipeline/functions';
 import {
   EXECUTION_TIMEOUT_SECONDS,
   PIPELINE_STEPS,
@@ -22,6 +27,7 @@ import {
   RESULTS_PREFIX,
   WORK_PREFIX,
 } from '../../core/study/keys';
+import { modelPrefix } from '../../core/study/model-keys';
 import type { PipelineOptions } from '../config';
 import type { InferenceEndpoint } from './inference-endpoint';
 import { PipelineFunction } from './pipeline-function';
@@ -57,36 +63,34 @@ export class StudyWorkflow extends Construct {
     super(scope, id);
     const { storage, inference, options } = props;
     this.deadLetters = deadLetterQueue(this, 'DeadLetters', storage.key);
-    const environment = {
-      [FUNCTION_ENV.studiesBucket]: storage.studies.bucketName,
-      [FUNCTION_ENV.modelsBucket]: storage.models.bucketName,
-      [FUNCTION_ENV.studiesTable]: storage.table.tableName,
-      [FUNCTION_ENV.inferenceEndpoint]: inference.endpointName,
-      [FUNCTION_ENV.xgboostModelPrefix]: `models/xgboost/${options.modelVersions.xgboost}/`,
+    const values: FunctionEnvValues = {
+      studiesBucket: storage.studies.bucketName,
+      modelsBucket: storage.models.bucketName,
+      studiesTable: storage.table.tableName,
+      inferenceEndpoint: inference.endpointName,
+      xgboostModelPrefix: modelPrefix('xgboost', options.modelVersions.xgboost),
+      // The state machine is built from the step functions; StartStudy gets its ARN once it exists.
+      stateMachineArn: Lazy.string({ produce: () => this.stateMachine.stateMachineArn }),
     };
-    const make = (name: string, sizing: LambdaSizing, onFailure?: sqs.IQueue) =>
+    // Each function gets the variables its definition names (core/pipeline/functions.ts), no others.
+    const make = (name: FunctionName, sizing: LambdaSizing, onFailure?: sqs.IQueue) =>
       new PipelineFunction(this, name, {
         sizing,
         key: storage.key,
         logRetentionDays: options.logRetentionDays,
-        environment,
+        environment: functionEnvironment(FUNCTIONS[name], values),
         deadLetterQueue: onFailure,
       });
 
     const stepFunctions = Object.fromEntries(
-      PIPELINE_STEPS.map((step) => [step.name, make(step.name, step)]),
+      PIPELINE_STEPS.map((step) => [
+        step.name,
+        make(step.name, step.name === 'Radiomics' ? { ...step, memoryMb: options.radiomicsMemoryMb } : step),
+      ]),
     ) as Record<StageName, PipelineFunction>;
     const recordFailure = make('RecordFailure', RECORD_FAILURE);
-    const startStudy = make(
-      'StartStudy',
-      { handler: 'lambdas/start-study/handler.ts', memoryMb: 256, timeoutSeconds: 30 },
-      this.deadLetters,
-    );
-    const inferenceCallback = make(
-      'InferenceCallback',
-      { handler: 'lambdas/inference-callback/handler.ts', memoryMb: 256, timeoutSeconds: 30 },
-      this.deadLetters,
-    );
+    const startStudy = make('StartStudy', FUNCTIONS.StartStudy, this.deadLetters);
+    const inferenceCallback = make('InferenceCallback', FUNCTIONS.InferenceCallback, this.deadLetters);
     this.functions = {
       ...stepFunctions,
       RecordFailure: recordFailure,
@@ -115,9 +119,11 @@ export class StudyWorkflow extends Construct {
     });
 
     // Manifest arrival → one execution per manifest version.
-    startStudy.function.addEnvironment(FUNCTION_ENV.stateMachineArn, this.stateMachine.stateMachineArn);
     this.stateMachine.grantStartExecution(startStudy.function);
-    storage.table.grantWriteData(startStudy.function);
+    // The conditional put, then GetItem when it fails (a repeated or late event).
+    storage.table.grantReadWriteData(startStudy.function);
+    // HeadObject of the manifest: only its current version starts a run.
+    storage.studies.grantRead(startStudy.function, `${INCOMING_PREFIX}*/${MANIFEST_FILE}`);
     new events.Rule(this, 'ManifestUploaded', {
       description: `Start the pipeline when ${INCOMING_PREFIX}{studyId}/${MANIFEST_FILE} is written`,
       eventPattern: {

@@ -14,19 +14,16 @@ import { mapLimited } from '../../core/ingest/validate-study';
 import type { RunMode, StudyRun } from '../../core/pipeline/run';
 import { executionNameFor } from '../../core/study/study-id';
 import { readBatchOutcomes, writeBatchOutputs } from '../../lambdas/batch-summary/batch-store';
+import { runAs } from '../stack/iam/caller-context';
+import { recordSyncChildExecution } from '../stack/iam/implied-calls';
+import { BATCH_STATE_MACHINE } from '../stack/iam/principals';
 import { LOCAL_NAMES } from '../stack/local-env';
 import type { LocalStack } from '../stack/stack';
-import { invokeFunction } from '../stack/step-functions/lambda-invoke';
 import type { ExecutionRecord } from '../stack/step-functions/service';
 import { openBatchRecord } from './batch-record';
 import { ExecutionWatch } from './execution-watch';
 import { readBatchFolder, type StudyFolderItem } from './study-folders';
 import { uploadStudyFolder } from './upload-study';
-
-/** The function the batch state machine's Map runs first for each item (lambdas/batch-item). */
-const BATCH_ITEM_HANDLER = 'lambdas/batch-item/handler.ts';
-/** Its timeout: a HEAD of the manifest and, for a bad item, one small write. */
-const BATCH_ITEM_TIMEOUT_SECONDS = 30;
 
 export interface LocalBatchOptions {
   /** A folder of study folders, each named by its study id. */
@@ -112,17 +109,20 @@ export async function runLocalBatch(
     );
     const upload = await uploadStudyFolder(s3, bucket, study.studyId, study.folder);
     if (!upload.ok) return writeOutcome(failure(study.studyId, 'Upload', 'INPUT_REJECTED', upload.message));
-    const item = await invokeFunction(
-      BATCH_ITEM_HANDLER,
-      {
-        batchId,
-        bucket,
-        mode,
-        ...(fusionModelVersion ? { fusionModelVersion } : {}),
-        item: { studyId: study.studyId },
-      },
-      BATCH_ITEM_TIMEOUT_SECONDS,
-      signal,
+    // The batch state machine's Map runs these two, with its role (the IAM check, local/stack/iam/).
+    const item = await runAs(BATCH_STATE_MACHINE, () =>
+      // The function the Map runs first for each item (lambdas/batch-item), as the stack defines it.
+      stack.invoke(
+        'BatchItem',
+        {
+          batchId,
+          bucket,
+          mode,
+          ...(fusionModelVersion ? { fusionModelVersion } : {}),
+          item: { studyId: study.studyId },
+        },
+        signal,
+      ),
     );
     if (!item.ok)
       // Where the function could, it wrote the study's FAILED outcome itself.
@@ -143,6 +143,9 @@ export async function runLocalBatch(
       name: executionNameFor(study.studyId, `${batchId}:${session}:${run.manifestVersion}`),
       input: JSON.stringify(run),
     });
+    runAs(BATCH_STATE_MACHINE, () =>
+      recordSyncChildExecution(LOCAL_NAMES.stateMachineArn, started.executionArn),
+    );
     return outcomeOfExecution(started, run);
   };
 

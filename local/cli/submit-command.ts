@@ -38,10 +38,7 @@ export async function submitCommand(args: string[], ctx: CommandContext): Promis
 
   const study = await readStudyFolder(folder);
   if (!ctx.json) for (const note of study.skipped) ctx.io.err(`skipped ${note}`);
-  const request: UploadRequest = {
-    ...(studyId !== undefined ? { studyId } : {}),
-    files: study.files.map(({ path, size, sha256 }) => ({ path, size, sha256 })),
-  };
+  const request = uploadRequestFor(study.files, studyId);
   // The API applies the same listing rules; checking first saves a round trip and names the files.
   const local = planUpload(studyId ?? 'local-check', request);
   const problems = [...study.problems, ...(local.ok ? [] : local.issues.map(describeIssue))];
@@ -72,6 +69,17 @@ export async function submitCommand(args: string[], ctx: CommandContext): Promis
     }
     throw error;
   }
+}
+
+/** The body of `POST /studies` that `sap submit` sends for a study folder's files (each page repeats it). */
+export function uploadRequestFor(
+  files: Pick<FolderFile, 'path' | 'size' | 'sha256'>[],
+  studyId?: string,
+): UploadRequest {
+  return {
+    ...(studyId !== undefined ? { studyId } : {}),
+    files: files.map(({ path, size, sha256 }) => ({ path, size, sha256 })),
+  };
 }
 
 function parse(args: string[]) {

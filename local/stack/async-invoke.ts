@@ -1,4 +1,5 @@
 import type { CaughtError } from '../../core/pipeline/failure';
+import { recordDeadLetter } from './iam/implied-calls';
 import { invokeFunction } from './step-functions/lambda-invoke';
 import { delay, scaledTimeout } from './step-functions/timers';
 
@@ -37,6 +38,7 @@ export async function invokeAsync(
       if (result.ok) return;
       const wait = RETRY_DELAYS_SECONDS[attempt];
       if (wait === undefined) {
+        recordDeadLetter(handler);
         options.onDeadLetter({ handler, error: result.error, at: new Date().toISOString() });
         return;
       }

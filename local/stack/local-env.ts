@@ -1,4 +1,9 @@
-import { FUNCTION_ENV } from '../../core/pipeline/function-env';
+import {
+  FUNCTIONS,
+  functionEnvironment,
+  type FunctionEnvValues,
+  type FunctionName,
+} from '../../core/pipeline/functions';
 
 /** s3rver accepts only these; dynalite and the local endpoints accept any, so every client uses them. */
 export const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
@@ -22,14 +27,39 @@ export interface LocalEndpoints {
   sagemakerRuntime: string;
 }
 
+/** The local stack's values of the stack's variables (FUNCTION_ENV): its resource names. */
+export function localFunctionEnvValues(xgboostModelPrefix: string): FunctionEnvValues {
+  return {
+    studiesBucket: LOCAL_NAMES.studiesBucket,
+    modelsBucket: LOCAL_NAMES.modelsBucket,
+    studiesTable: LOCAL_NAMES.studiesTable,
+    stateMachineArn: LOCAL_NAMES.stateMachineArn,
+    inferenceEndpoint: LOCAL_NAMES.inferenceEndpoint,
+    xgboostModelPrefix,
+  };
+}
+
 /**
- * The environment the deployed functions get from the stack, pointed at the local servers: the SDK's own
- * AWS_ENDPOINT_URL_* variables, SAP_LOCAL_S3 for s3rver's quirks (lambdas/shared/aws-clients.ts), the
- * local credentials and region.
+ * A function's own environment in the local stack: the template's (functionEnvironment of its definition,
+ * core/pipeline/functions.ts) with the local resource names. A locally invoked handler sees exactly this
+ * plus FUNCTION_LOCAL_OVERRIDES (function-scope.ts).
  */
-export function handlerEnvironment(
-  endpoints: LocalEndpoints,
+export function localFunctionEnvironment(
+  name: FunctionName,
   xgboostModelPrefix: string,
+): Record<string, string> {
+  return functionEnvironment(FUNCTIONS[name], localFunctionEnvValues(xgboostModelPrefix));
+}
+
+/**
+ * The only variables a locally invoked function has that its deployed one has not (or has with another
+ * value), the same for every function: the SDK's own AWS_ENDPOINT_URL_* pointed at the local servers,
+ * SAP_LOCAL_S3 for s3rver's quirks (lambdas/shared/aws-clients.ts), the local credentials and region (the
+ * Lambda runtime sets its own), the log level, no metrics. Undefined values are removed: a user's AWS
+ * settings must not leak in (no session token, profile or global endpoint override).
+ */
+export function functionLocalOverrides(
+  endpoints: LocalEndpoints,
   logLevel: string,
 ): Record<string, string | undefined> {
   return {
@@ -41,21 +71,51 @@ export function handlerEnvironment(
     AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
     AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
     AWS_REGION: LOCAL_REGION,
-    // A user's AWS settings must not leak in: no session token, profile or global endpoint override.
     AWS_SESSION_TOKEN: undefined,
     AWS_PROFILE: undefined,
     AWS_ENDPOINT_URL: undefined,
     AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: undefined,
-    [FUNCTION_ENV.studiesBucket]: LOCAL_NAMES.studiesBucket,
-    [FUNCTION_ENV.modelsBucket]: LOCAL_NAMES.modelsBucket,
-    [FUNCTION_ENV.studiesTable]: LOCAL_NAMES.studiesTable,
-    [FUNCTION_ENV.stateMachineArn]: LOCAL_NAMES.stateMachineArn,
-    [FUNCTION_ENV.inferenceEndpoint]: LOCAL_NAMES.inferenceEndpoint,
-    [FUNCTION_ENV.xgboostModelPrefix]: xgboostModelPrefix,
     POWERTOOLS_LOG_LEVEL: logLevel,
     POWERTOOLS_METRICS_DISABLED: 'true',
   };
 }
+
+export interface ContainerLocalSettings {
+  /** The S3 endpoint the container process talks to (the fault switch's edge, or a recording proxy). */
+  s3Endpoint: string;
+  port: number;
+  threads: number;
+  logLevel: string;
+}
+
+/**
+ * The only variables the local container process has beyond the SageMaker model's environment
+ * (inferenceContainerEnvironment, core/pipeline/container-settings.ts): S3 at the local endpoint, with
+ * s3rver's credentials and without the checksums it stores as part of the body
+ * (https://docs.aws.amazon.com/sdkref/latest/guide/feature-dataintegrity.html); the port SageMaker would
+ * name; CPU, as this machine has no GPU; threads and log level. The shared config files point nowhere,
+ * so a developer's ~/.aws/config cannot supply a region the model's environment lacks.
+ */
+export function containerLocalOverrides(settings: ContainerLocalSettings): Record<string, string> {
+  return {
+    AWS_ENDPOINT_URL_S3: settings.s3Endpoint,
+    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+    AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
+    AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
+    AWS_CONFIG_FILE: NO_FILE,
+    AWS_SHARED_CREDENTIALS_FILE: NO_FILE,
+    // The container runs on Node 20 here by design (package.json engines): the SDK's notice is noise.
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    SAGEMAKER_BIND_TO_PORT: String(settings.port),
+    SAP_DEVICE: 'cpu',
+    SAP_THREADS: String(settings.threads),
+    POWERTOOLS_LOG_LEVEL: settings.logLevel,
+  };
+}
+
+/** A path that names no file. */
+const NO_FILE = '/nonexistent/sap-local-stack/aws-config';
 
 /** Sets (or, for undefined values, removes) the variables; returns a function that puts the old ones back. */
 export function applyEnvironment(values: Record<string, string | undefined>): () => void {

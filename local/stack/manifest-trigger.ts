@@ -26,7 +26,9 @@ const REASONS: Record<string, string> = {
 /**
  * The EventBridge event S3 sends for an object that s3rver reports created. The key is URL-encoded as
  * S3's notifications encode it (s3rver passes it raw), so the start function decodes the same form in
- * both places.
+ * both places. s3rver keeps no object versions (its records and HeadObject answers have no version id),
+ * so the event has no `version-id`, as S3's has none for an unversioned bucket: the start function then
+ * compares ETags where the deployed bucket compares version ids.
  */
 export function objectCreatedEvent(
   record: S3rverEventRecord,
@@ -86,10 +88,14 @@ function encodeKey(key: string): string {
     .join('/');
 }
 
+/** Hex digits of a local sequencer: S3's are 18 or so; a fixed width orders the same under any padding. */
+const LOCAL_SEQUENCER_DIGITS = 18;
+
 /**
  * S3 gives each later write of a key a greater sequencer; s3rver's are its clock in milliseconds, the same
  * for two uploads within one millisecond, so a newer manifest could pass for a repeat of the older one.
- * This keeps them increasing per key, as S3's are.
+ * This keeps them increasing per key, as S3's are, and of one width: S3 orders sequencers of different
+ * lengths by right-padding the shorter, under which a value that grew a digit could compare as older.
  */
 export class SequencerClock {
   private readonly last = new Map<string, bigint>();
@@ -99,6 +105,6 @@ export class SequencerClock {
     const before = this.last.get(key);
     const value = before !== undefined && given <= before ? before + 1n : given;
     this.last.set(key, value);
-    return value.toString(16).toUpperCase();
+    return value.toString(16).toUpperCase().padStart(LOCAL_SEQUENCER_DIGITS, '0');
   }
 }

@@ -5,31 +5,48 @@ import type { Server } from 'node:http';
 import { invokeAsync, type DeadLetter } from './async-invoke';
 import { startDynamo } from './dynamo-server';
 import { closeServer, listen, LOOPBACK } from './http-server';
+import { inferenceContainerEnvironment } from '../../core/pipeline/container-settings';
+import { FUNCTION_ENV } from '../../core/pipeline/function-env';
+import {
+  FUNCTION_RUNTIME_ENV,
+  FUNCTIONS,
+  functionOfHandler,
+  type FunctionName,
+} from '../../core/pipeline/functions';
 import {
   applyEnvironment,
-  handlerEnvironment,
+  containerLocalOverrides,
+  functionLocalOverrides,
+  localFunctionEnvironment,
   LOCAL_ACCOUNT,
   LOCAL_CREDENTIALS,
   LOCAL_NAMES,
   LOCAL_REGION,
 } from './local-env';
+import { inFunctionScope, installFunctionScopes } from './function-scope';
+import { freeLoopbackPort, startInferenceContainer, type InferenceContainer } from './inference-container';
 import { createDynamoFaultProxy, createS3FaultProxy } from './fault-proxy';
 import { FaultSwitch, type FaultPlan } from './faults';
+import { runAs } from './iam/caller-context';
+import { EVENTBRIDGE, INFERENCE_ENDPOINT, STUDY_STATE_MACHINE, snsDelivery } from './iam/principals';
+import { recordCall, setIamRecording } from './iam/recorder';
+import { createS3CallRecorder } from './iam/s3-rest-calls';
+import { recordClientCalls, recordHandlerClientCalls } from './iam/sdk-recording';
 import { startInferenceEdge } from './inference-edge';
 import { matchesManifestRule, objectCreatedEvent, SequencerClock } from './manifest-trigger';
-import { publishFusionModel } from './models';
-import { DEFAULT_DATA_DIR, INFERENCE_CALLBACK_HANDLER, REPO_ROOT, START_STUDY_HANDLER } from './paths';
+import { publishModels } from './models';
+import { DEFAULT_DATA_DIR, REPO_ROOT } from './paths';
 import { startS3 } from './s3-server';
 import { createSageMakerEndpoint, type LocalSageMaker } from './sagemaker-endpoint';
 import { snsEvent } from './sns-event';
 import { createStepFunctionsEndpoint } from './step-functions/http-endpoint';
 import { ExecutionJournal } from './step-functions/journal';
-import { invokeFunction } from './step-functions/lambda-invoke';
+import { invokeFunction, type Invocation } from './step-functions/lambda-invoke';
 import { LocalStepFunctions } from './step-functions/service';
 import { delay } from './step-functions/timers';
 
-/** The timeout lib/constructs/study-workflow.ts gives the start and callback functions. */
-const EVENT_FUNCTION_TIMEOUT_SECONDS = 30;
+/** Downloading and loading the models: tsx compiles the container's code first (seconds on a busy machine). */
+const CONTAINER_STARTUP_SECONDS = 180;
 /**
  * No timeout scaled by `timeScale` is shorter than this (or than its deployed value): the functions need
  * real time on this machine however fast the clock runs, and the SDK's own retries back off for seconds
@@ -42,11 +59,14 @@ export interface LocalStackOptions {
   dataDir?: string;
   /** Ports of the S3 endpoint and the results API. Default: free ones. */
   ports?: { s3?: number; api?: number };
-  /** Holds the fusion model card (+ file) and `unet/`, `resnet/`. Default: models/demo. */
+  /**
+   * Holds the fusion model card (+ file) and `unet/`, `resnet/`, published to the local models bucket at
+   * their versions' prefixes. Default: models/demo.
+   */
   modelDir?: string;
-  /** onnxruntime threads of the inference server. Default: every core. */
+  /** onnxruntime threads of the inference container (SAP_THREADS). Default: every core. */
   inferenceThreads?: number;
-  /** Powertools log level of the functions and the inference server. Default: SILENT. */
+  /** Powertools log level of the functions and the inference container (whose output then goes to stderr). Default: SILENT. */
   logLevel?: string;
   /**
    * Multiplies every timeout and retry delay of the runner, the endpoint and event delivery; no timeout
@@ -91,6 +111,8 @@ export interface LocalStack {
   deadLetters: DeadLetter[];
   /** The fault switch (faults.ts): off until set, at S3, DynamoDB, the endpoint and between steps. */
   faults: FaultSwitch;
+  /** Calls a function as Lambda would, with its own environment and timeout (core/pipeline/functions.ts). */
+  invoke(name: FunctionName, event: unknown, signal: AbortSignal): Promise<Invocation>;
   /** Resolves once no event, execution or inference is in flight. */
   idle(): Promise<void>;
   /** Stops every server and execution; the data stays in dataDir. */
@@ -117,16 +139,19 @@ let firstPorts: Ports | undefined;
 
 /**
  * The whole pipeline on this machine: s3rver and dynalite on the loopback interface, the inference
- * container's server on CPU behind a local SageMaker asynchronous endpoint, Step Functions' API over the
- * local runner, and the results API, with the deployed functions' code and real SDK clients pointed at
- * them. A manifest written to incoming/{studyId}/ starts a run as the EventBridge rule does.
+ * container as its own process on CPU (with the SageMaker model's environment, loading its models from the
+ * local models bucket) behind a local SageMaker asynchronous endpoint, Step Functions' API over the local
+ * runner, and the results API, with the deployed functions' code and real SDK clients pointed at them,
+ * each function with its own environment and timeout (core/pipeline/functions.ts). A manifest written to
+ * incoming/{studyId}/ starts a run as the EventBridge rule does.
  */
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   if (running) throw new Error('a local stack is already running in this process');
   running = true;
   // The stack runs on Node 20 by design (package.json engines); the SDK's notice about Node 22 is noise here.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  const closers: (() => Promise<void>)[] = [];
+  const closers: (() => Promise<void>)[] = [async () => setIamRecording(false)];
+  setIamRecording(true);
   try {
     return await start(options, closers);
   } catch (error) {
@@ -149,17 +174,7 @@ async function start(options: LocalStackOptions, closers: (() => Promise<void>)[
   };
   const deadLetters: DeadLetter[] = [];
   const faults = new FaultSwitch(options.faults);
-  const asyncOptions = {
-    signal: stopping.signal,
-    timeScale,
-    minTimeoutSeconds: MIN_SCALED_TIMEOUT_SECONDS,
-    timeoutSeconds: EVENT_FUNCTION_TIMEOUT_SECONDS,
-    onDeadLetter: (letter: DeadLetter) => {
-      deadLetters.push(letter);
-      notice({ kind: 'dead-letter', letter });
-    },
-  };
-
+  const logLevel = options.logLevel ?? 'SILENT';
   const [s3, dynamo] = await Promise.all([
     startS3({
       directory: path.join(dataDir, 's3'),
@@ -177,6 +192,31 @@ async function start(options: LocalStackOptions, closers: (() => Promise<void>)[
   closers.push(s3.close, dynamo.close);
   const s3Client = localS3Client(s3.endpoint);
   closers.push(async () => s3Client.destroy());
+  const modelDir = path.resolve(options.modelDir ?? path.join(REPO_ROOT, 'models', 'demo'));
+  const models = await publishModels(s3Client, LOCAL_NAMES.modelsBucket, modelDir);
+  // Each handler runs with its own definition's variables only (function-scope.ts).
+  const functionEnvironments = Object.fromEntries(
+    (Object.keys(FUNCTIONS) as FunctionName[]).map((name) => [
+      name,
+      localFunctionEnvironment(name, models.xgboostPrefix),
+    ]),
+  ) as Record<FunctionName, Record<string, string>>;
+  const inScopeOf = <T>(name: FunctionName, work: () => T): T =>
+    inFunctionScope(functionEnvironments[name], work);
+  /** An event to an asynchronously invoked function, with its own environment and timeout. */
+  const deliverEvent = (name: FunctionName, event: unknown) =>
+    inScopeOf(name, () =>
+      invokeAsync(FUNCTIONS[name].handler, event, {
+        signal: stopping.signal,
+        timeScale,
+        minTimeoutSeconds: MIN_SCALED_TIMEOUT_SECONDS,
+        timeoutSeconds: FUNCTIONS[name].timeoutSeconds,
+        onDeadLetter: (letter: DeadLetter) => {
+          deadLetters.push(letter);
+          notice({ kind: 'dead-letter', letter });
+        },
+      }),
+    );
   // The functions and the inference container reach S3 and DynamoDB through the fault switch.
   const url = (port: number) => `http://${LOOPBACK}:${port}`;
   const s3Edge = await listenTracked(createS3FaultProxy(s3.endpoint, faults), want.s3Edge, closers);
@@ -185,15 +225,32 @@ async function start(options: LocalStackOptions, closers: (() => Promise<void>)[
     want.dynamoEdge,
     closers,
   );
-  const containerS3Client = localS3Client(url(s3Edge));
-  closers.push(async () => containerS3Client.destroy());
+  // The container's S3 calls are the endpoint role's: it gets its own S3 endpoint, which records them.
+  const containerS3 = await listenTracked(createS3CallRecorder(url(s3Edge), INFERENCE_ENDPOINT), 0, closers);
+  // The container starts now (its code compiles while the rest starts) and is awaited below.
+  const container = startContainer({
+    modelEnvironment: inferenceContainerEnvironment({
+      modelsBucket: LOCAL_NAMES.modelsBucket,
+      modelVersions: models.versions,
+      region: LOCAL_REGION,
+    }),
+    s3Endpoint: url(containerS3),
+    threads: options.inferenceThreads ?? availableParallelism(),
+    logLevel,
+  });
+  // A failed start is reported where it is awaited; stopping must not wait on it.
+  container.catch(() => undefined);
+  closers.push(async () => (await container.catch(() => undefined))?.stop());
 
   const stepFunctions = new LocalStepFunctions({
     stateMachineArn: LOCAL_NAMES.stateMachineArn,
     timeScale,
     minTimeoutSeconds: MIN_SCALED_TIMEOUT_SECONDS,
     betweenSteps: (step) => faults.betweenSteps(step),
-    invoke: invokeFunction,
+    invoke: (handler, event, timeoutSeconds, signal) =>
+      runAs(STUDY_STATE_MACHINE, () =>
+        inScopeOf(functionOfHandler(handler), () => invokeFunction(handler, event, timeoutSeconds, signal)),
+      ),
     journal: new ExecutionJournal(path.join(dataDir, 'executions.jsonl')),
   });
   closers.push(() => stepFunctions.stop());
@@ -209,18 +266,25 @@ async function start(options: LocalStackOptions, closers: (() => Promise<void>)[
     faults,
   );
   closers.push(() => closeServer(inferenceEdge.server));
+  // What SageMaker reads and writes for the endpoint, it does with the endpoint's role.
+  const endpointS3Client = localS3Client(s3.endpoint);
+  recordClientCalls(endpointS3Client, 's3', INFERENCE_ENDPOINT);
+  closers.push(async () => endpointS3Client.destroy());
   const sagemaker: LocalSageMaker = createSageMakerEndpoint({
     endpointName: LOCAL_NAMES.inferenceEndpoint,
     region: LOCAL_REGION,
     outputBucket: LOCAL_NAMES.studiesBucket,
-    s3: s3Client,
+    s3: endpointS3Client,
     containerUrl: () => inferenceEdge.containerUrl(),
     timeScale,
     minTimeoutSeconds: MIN_SCALED_TIMEOUT_SECONDS,
     publish: async ({ topic, message }) => {
-      if (faults.losesNotification()) return;
       const topicArn = `arn:aws:sns:${LOCAL_REGION}:${LOCAL_ACCOUNT}:sap-inference-${topic}`;
-      track(invokeAsync(INFERENCE_CALLBACK_HANDLER, snsEvent(topicArn, message), asyncOptions));
+      recordCall({ action: 'sns:Publish', resource: topicArn }, INFERENCE_ENDPOINT);
+      if (faults.losesNotification()) return;
+      track(
+        runAs(snsDelivery(topicArn), () => deliverEvent('InferenceCallback', snsEvent(topicArn, message))),
+      );
     },
     onFault: (inferenceId, error) =>
       notice({ kind: 'inference-fault', inferenceId, error: error instanceof Error ? error.name : 'error' }),
@@ -228,37 +292,35 @@ async function start(options: LocalStackOptions, closers: (() => Promise<void>)[
   closers.push(async () => sagemaker.stop());
   const sagemakerPort = await listenTracked(sagemaker.server, want.sagemaker, closers);
 
-  const modelDir = path.resolve(options.modelDir ?? path.join(REPO_ROOT, 'models', 'demo'));
-  const xgboostPrefix = await publishFusionModel(s3Client, LOCAL_NAMES.modelsBucket, modelDir);
-  const restoreEnv = applyEnvironment(
-    handlerEnvironment(
+  // Outside a function's call (code that calls a handler itself) the stack's variables keep their local
+  // values, as before; inside one, only that function's.
+  const restoreEnv = applyEnvironment({
+    ...functionLocalOverrides(
       {
         s3: url(s3Edge),
         dynamodb: url(dynamoEdge),
         stepFunctions: url(stepFunctionsPort),
         sagemakerRuntime: url(sagemakerPort),
       },
-      xgboostPrefix,
-      options.logLevel ?? 'SILENT',
+      logLevel,
     ),
-  );
-  closers.push(async () => restoreEnv());
-
-  // Imported only now: their loggers and SDK clients read the environment set above.
-  const [{ createInferenceServer }, { startApiServer }] = await Promise.all([
-    import('../../containers/gpu-inference/server'),
-    import('../api-server'),
-  ]);
-  const inference = createInferenceServer({
-    modelDir,
-    s3: containerS3Client,
-    threads: options.inferenceThreads ?? availableParallelism(),
-    device: 'cpu',
+    ...Object.assign({}, ...Object.values(functionEnvironments).map(withoutRuntimeSettings)),
   });
-  containerUrl(url(await listenTracked(inference.server, 0, closers)));
-  const api = await startApiServer({ port: want.api });
+  closers.push(async () => restoreEnv());
+  // Every AWS call the functions, the endpoint and the state machines make, for the IAM check (#17).
+  await recordHandlerClientCalls();
+  const removeScopes = installFunctionScopes([
+    ...Object.values(FUNCTION_ENV),
+    ...Object.keys(FUNCTION_RUNTIME_ENV),
+  ]);
+  closers.push(async () => removeScopes());
+
+  // Imported only now: its logger and SDK clients read the environment set above. The server, made in
+  // the API function's scope, answers every request in it.
+  const { startApiServer } = await import('../api-server');
+  const api = await inScopeOf('Api', () => startApiServer({ port: want.api }));
   closers.push(api.close);
-  await inference.ready;
+  containerUrl((await container).url);
 
   const sequencers = new SequencerClock();
   const unsubscribe = s3.onObjectCreated((record) => {
@@ -269,7 +331,7 @@ async function start(options: LocalStackOptions, closers: (() => Promise<void>)[
     const { deliveries, delaySeconds } = faults.manifestDelivery();
     const deliver = async () => {
       if (delaySeconds > 0) await delay(delaySeconds, stopping.signal).catch(() => undefined);
-      if (!stopping.signal.aborted) await invokeAsync(START_STUDY_HANDLER, event, asyncOptions);
+      if (!stopping.signal.aborted) await runAs(EVENTBRIDGE, () => deliverEvent('StartStudy', event));
     };
     for (let n = 0; n < deliveries; n++) track(deliver());
   });
@@ -310,6 +372,10 @@ async function start(options: LocalStackOptions, closers: (() => Promise<void>)[
     s3Client,
     deadLetters,
     faults,
+    invoke: (name, event, signal) =>
+      inScopeOf(name, () =>
+        invokeFunction(FUNCTIONS[name].handler, event, FUNCTIONS[name].timeoutSeconds, signal),
+      ),
     idle: async () => {
       while (inFlight.size > 0 || stepFunctions.busy) {
         await Promise.all([...inFlight, stepFunctions.idle(), sagemaker.idle()]);
@@ -321,6 +387,34 @@ async function start(options: LocalStackOptions, closers: (() => Promise<void>)[
       running = false;
     },
   };
+}
+
+/** The stack's own variables of a function's environment, without the runtime's settings (NODE_OPTIONS, ...). */
+function withoutRuntimeSettings(environment: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(environment).filter(([name]) => !(name in FUNCTION_RUNTIME_ENV)));
+}
+
+/**
+ * The inference container as its own process with the SageMaker model's environment and only the local
+ * overrides (containerLocalOverrides). `s3Endpoint` is where its S3 requests go.
+ */
+async function startContainer(settings: {
+  modelEnvironment: Record<string, string>;
+  s3Endpoint: string;
+  threads: number;
+  logLevel: string;
+}): Promise<InferenceContainer> {
+  return startInferenceContainer({
+    modelEnvironment: settings.modelEnvironment,
+    localOverrides: containerLocalOverrides({
+      s3Endpoint: settings.s3Endpoint,
+      port: await freeLoopbackPort(),
+      threads: settings.threads,
+      logLevel: settings.logLevel,
+    }),
+    forwardOutput: settings.logLevel !== 'SILENT',
+    startupTimeoutSeconds: CONTAINER_STARTUP_SECONDS,
+  });
 }
 
 function wantedPorts(given: LocalStackOptions['ports'] = {}): Ports {

@@ -8,13 +8,21 @@ const instructions = dockerfile
   .replace(/\\\n\s*/g, ' ')
   .split('\n')
   .filter((line) => line.trim() && !line.startsWith('#'));
+/** The image of each FROM, without its stage name. */
+const bases = instructions.filter((line) => line.startsWith('FROM ')).map((line) => line.split(/\s+/)[1]!);
 
 describe('inference container image', () => {
-  it('runs on an NVIDIA CUDA 12 + cuDNN runtime with Node 20', () => {
-    expect(instructions).toContainEqual(
-      expect.stringMatching(/^FROM nvidia\/cuda:12\.\d+\.\d+-cudnn-runtime-/),
-    );
-    expect(instructions).toContainEqual(expect.stringMatching(/^FROM node:20-/));
+  it('runs on an NVIDIA CUDA 12.x + cuDNN runtime, the CUDA major that onnxruntime-node 1.30 is built for', () => {
+    const cuda = bases.filter((image) => image.startsWith('nvidia/cuda:'));
+    expect(cuda).toHaveLength(1);
+    expect(cuda[0]).toMatch(/^nvidia\/cuda:12\.\d+\.\d+-cudnn-runtime-/);
+  });
+
+  // Node 20 reached its end of life in April 2026 (https://nodejs.org/en/about/previous-releases).
+  it('takes Node.js 22 (a maintained LTS line) and nothing older', () => {
+    const node = bases.filter((image) => image.startsWith('node:'));
+    expect(node).toHaveLength(1);
+    expect(node[0]).toMatch(/^node:22-bookworm-slim(?:@sha256:[0-9a-f]{64})?$/);
   });
 
   it("installs production dependencies without scripts, then onnxruntime-node's CUDA 12 provider, and checks it", () => {

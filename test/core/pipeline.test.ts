@@ -79,12 +79,40 @@ describe('describeFailure', () => {
     expect(describeFailure('Infer', { Error: 'X_Y', Cause: '[1,2]' }).message).toBe('[1,2]');
   });
 
-  it('truncates long messages to 8000 characters', () => {
+  it('truncates long messages to 8000 characters, saying so', () => {
     const long = 'x'.repeat(20000);
+    const cut = `${'x'.repeat(8000 - '… (cut short)'.length)}… (cut short)`;
     expect(
       describeFailure('Fuse', { Error: 'TRANSIENT', Cause: lambdaCause('TRANSIENT', long) }).message,
-    ).toBe('x'.repeat(8000));
-    expect(describeFailure('Fuse', { Error: 'TRANSIENT', Cause: long }).message).toHaveLength(8000);
+    ).toBe(cut);
+    expect(describeFailure('Fuse', { Error: 'TRANSIENT', Cause: long }).message).toBe(cut);
+  });
+
+  // Step Functions keeps at most 32,768 characters of a cause:
+  // https://docs.aws.amazon.com/step-functions/latest/apireference/API_TaskFailedEventDetails.html
+  it('reads the message of a Lambda error report that Step Functions cut short', () => {
+    const message = 'line one\nline "two" \\ é\u0001';
+    const cause = lambdaCause('INPUT_REJECTED', message);
+    const at = cause.indexOf('"trace"');
+    // Cut inside the trace: the message is whole.
+    expect(describeFailure('Validate', { Error: 'INPUT_REJECTED', Cause: cause.slice(0, at + 3) })).toEqual({
+      stage: 'Validate',
+      code: 'INPUT_REJECTED',
+      message,
+    });
+    // Cut inside the message, at every point (escapes cut in half included): a prefix, marked as cut.
+    const start = cause.indexOf('"errorMessage":"') + '"errorMessage":"'.length;
+    for (let end = start; end < cause.indexOf('","trace"'); end++) {
+      const read = describeFailure('Validate', { Error: 'INPUT_REJECTED', Cause: cause.slice(0, end) });
+      expect(read.message.endsWith('… (cut short)'), cause.slice(0, end)).toBe(true);
+      expect(message.startsWith(read.message.slice(0, -'… (cut short)'.length))).toBe(true);
+    }
+  });
+
+  it('keeps a plain-text cause that is not JSON as it is', () => {
+    expect(describeFailure('Infer', { Error: 'States.Timeout', Cause: '{not json' }).message).toBe(
+      '{not json',
+    );
   });
 });
 
@@ -141,19 +169,29 @@ describe('readManifestEvent', () => {
         bucket: 'sap-studies-123456789012-eu-west-1',
         studyId: 'study-42',
         manifestVersion: 'IYV3p45BT0ac8hjHg1houSdS1a.Mro8e',
-        sequencer: '00617F08299329D189'.padStart(64, '0'),
+        sequencer: '00617F08299329D189'.padEnd(64, '0'),
       },
     });
   });
 
-  it('pads sequencers so that a later upload compares greater as a string', () => {
+  // S3: "right pad the shorter value with zeros and then do a lexicographical comparison"
+  // https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-content-structure.html
+  it('orders sequencers of different lengths as S3 says: right-padded with zeros, then as strings', () => {
     const sequencerOf = (sequencer: string) => {
       const outcome = readManifestEvent(detail({ key: 'incoming/s1/manifest.json', etag: 'e', sequencer }));
       return outcome.kind === 'manifest' ? outcome.arrival.sequencer : undefined;
     };
-    // Hex sequencers of different lengths: 0x0FF < 0x1000.
-    expect(sequencerOf('0ff')! < sequencerOf('1000')!).toBe(true);
-    expect(sequencerOf('00617F08299329D189')! < sequencerOf('00617F0829932A0000')!).toBe(true);
+    const older = '0055AED6DCD90281E5';
+    // A later write with a shorter sequencer: left-padding would put it first ("00055AED..." < "0055AED...").
+    const laterShorter = '0055AED6DCD90281F';
+    expect(sequencerOf(older)! < sequencerOf(laterShorter)!).toBe(true);
+    // A later write with a longer sequencer, and the same length as before.
+    expect(sequencerOf(older)! < sequencerOf(`${older}1`)!).toBe(true);
+    expect(sequencerOf(older)! < sequencerOf('0055AED6DCD90281E6')!).toBe(true);
+    // Case does not matter; trailing zeros do not make a value later.
+    expect(sequencerOf('0055aed6dcd90281e5')).toBe(sequencerOf(older));
+    expect(sequencerOf(`${older}00`)).toBe(sequencerOf(older));
+    expect(sequencerOf(older)).toHaveLength(64);
   });
 
   it('falls back to the ETag on an unversioned bucket', () => {

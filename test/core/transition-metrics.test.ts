@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { transitionMetrics } from '../../core/pipeline/transition-metrics';
+import { failureMetrics, transitionMetrics } from '../../core/pipeline/transition-metrics';
 import { metrics, publishPoints } from '../../lambdas/shared/metrics';
 
 const at = new Date('2026-11-26T10:00:30.000Z');
@@ -41,6 +41,16 @@ describe('metrics of a status change', () => {
       value: 1,
       dimensions: { stage: 'Validate', code: 'INPUT_REJECTED' },
     });
+  });
+
+  it('a rejected upload is also counted as a rejection; a system failure is not', () => {
+    const rejected = { stage: 'Validate' as const, code: 'INPUT_REJECTED', message: 'x' };
+    const corrupt = { stage: 'Radiomics' as const, code: 'ARTIFACT_CORRUPT', message: 'x' };
+    expect(failureMetrics(rejected).map((p) => [p.name, p.value, p.dimensions])).toEqual([
+      ['StageFailures', 1, { stage: 'Validate', code: 'INPUT_REJECTED' }],
+      ['StudiesRejected', 1, {}],
+    ]);
+    expect(failureMetrics(corrupt).map((p) => p.name)).toEqual(['StageFailures']);
   });
 
   it('a repeated change (a retried step) publishes nothing', () => {

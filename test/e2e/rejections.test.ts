@@ -90,4 +90,39 @@ describe('the local stack rejects bad studies with the reason and keeps the orig
       ['CLINICAL_INVALID'],
     );
   });
+
+  // Step Functions keeps at most 32,768 characters of a task failure's cause, and the local runner cuts it
+  // there too: https://docs.aws.amazon.com/step-functions/latest/apireference/API_TaskFailedEventDetails.html
+  it('fails a study with hundreds of issues with a capped message that points to the full report', async () => {
+    const studyId = 'e2e-many-issues';
+    const issues = 300;
+    const emptySlices = Object.fromEntries(
+      Array.from({ length: issues }, (_, i) => [
+        `image/series-0001/slice-${String(i).padStart(4, '0')}-${'a'.repeat(120)}.dcm`,
+        new Uint8Array(0),
+      ]),
+    );
+    const record = await e2e.run(studyId, studyWith(studyId, emptySlices));
+    expect(record).toMatchObject({ status: 'FAILED', error: 'INPUT_REJECTED' });
+    const item = (
+      await e2e.studies.send(new GetCommand({ TableName: LOCAL_NAMES.studiesTable, Key: { studyId } }))
+    ).Item!;
+    expect(item).toMatchObject({ status: 'FAILED', error: { stage: 'Validate', code: 'INPUT_REJECTED' } });
+    const message = (item.error as { message: string }).message;
+    expect(message).toMatch(/^\[FILE_EMPTY\] image\/series-0001\/slice-0000-a+\.dcm: the file is empty\n/);
+    expect(message).toMatch(
+      new RegExp(
+        `… and \\d+ more issues \\(${issues} in all\\): the full report is rejected/${studyId}/validation\\.json$`,
+      ),
+    );
+    expect(message.length).toBeLessThanOrEqual(6000);
+    expect(record.cause).toBe(message);
+    // The full report has every issue.
+    const report = await e2e.objects(studyKeys.rejectionReport(studyId));
+    const full = JSON.parse(new TextDecoder().decode(report.get(studyKeys.rejectionReport(studyId)))) as {
+      errors: { code: string }[];
+    };
+    expect(full.errors).toHaveLength(issues);
+    expect(new Set(full.errors.map((e) => e.code))).toEqual(new Set(['FILE_EMPTY']));
+  });
 });

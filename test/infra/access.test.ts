@@ -182,3 +182,32 @@ describe("the inference endpoint's role reads only each run's inputs and writes 
     }
   });
 });
+
+describe("StartStudy's role allows what the function calls, and no more on the table", () => {
+  let statements: Statement[];
+  beforeAll(() => {
+    const [, fn] = ofType('AWS::Lambda::Function').find(([id]) => id.includes('StartStudy'))!;
+    const roleId = (fn.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+    statements = ofType('AWS::IAM::Policy')
+      .filter(([, p]) => JSON.stringify(p.Properties.Roles).includes(`"${roleId}"`))
+      .flatMap(([, p]) => (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
+  });
+  const allows = (action: string) =>
+    statements.filter((s) => s.Effect === 'Allow' && actions(s).includes(action)).flatMap(resourcesOf);
+
+  it('reads the study record after a failed conditional put (GetItem), besides PutItem', () => {
+    const [[table]] = ofType('AWS::DynamoDB::GlobalTable') as [[string, unknown]];
+    expect(allows('dynamodb:PutItem')).toContain(`<${table}>`);
+    expect(allows('dynamodb:GetItem')).toContain(`<${table}>`);
+    expect(statements.flatMap(actions).filter((a) => a.startsWith('dynamodb:') && a.includes('*'))).toEqual(
+      [],
+    );
+  });
+
+  it('heads the manifest (s3:GetObject on incoming/*/manifest.json) to start only its current version', () => {
+    const keys = allows('s3:GetObject*').filter((r) => r.startsWith('<studies>/'));
+    expect(keys).toEqual(['<studies>/incoming/*/manifest.json']);
+    expect(iamPattern(keys[0]!).test('<studies>/incoming/study-1/manifest.json')).toBe(true);
+    expect(iamPattern(keys[0]!).test('<studies>/incoming/study-1/clinical.json')).toBe(false);
+  });
+});

@@ -177,7 +177,8 @@ describe('access', () => {
 describe('the asynchronous GPU endpoint', () => {
   it('is configured for asynchronous inference with encrypted output and both topics', () => {
     template.hasResourceProperties('AWS::SageMaker::EndpointConfig', {
-      KmsKeyId: { 'Fn::GetAtt': [keyRef(), 'Arn'] },
+      // ml.g5 has local NVMe storage: no KmsKeyId of its own (test/infra/endpoint-constraints.test.ts).
+      KmsKeyId: Match.absent(),
       ProductionVariants: [Match.objectLike({ InstanceType: 'ml.g5.xlarge', InitialInstanceCount: 1 })],
       AsyncInferenceConfig: {
         ClientConfig: { MaxConcurrentInvocationsPerInstance: 2 },
@@ -202,7 +203,7 @@ describe('the asynchronous GPU endpoint', () => {
       template.findResources('AWS::ApplicationAutoScaling::ScalingPolicy', {
         Properties: {
           PolicyType: 'StepScaling',
-          StepScalingPolicyConfiguration: { AdjustmentType: 'ChangeInCapacity' },
+          StepScalingPolicyConfiguration: { AdjustmentType: 'ExactCapacity' },
         },
       }),
     );
@@ -293,16 +294,28 @@ describe('the workflow', () => {
     }
   });
 
-  it('alarms on failed runs, dead letters, endpoint errors and the oldest study in progress', () => {
-    const alarmed = ofType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties.MetricName);
-    expect(alarmed).toEqual(
+  it('alarms on system failures, dead letters, endpoint errors, off-CUDA inference and the oldest study in progress', () => {
+    const alarms = ofType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
+    expect(alarms.map((a) => a.MetricName)).toEqual(
       expect.arrayContaining([
-        'ExecutionsFailed',
         'ApproximateNumberOfMessagesVisible',
         'InvocationFailures',
         'OldestInProgressAgeSeconds',
       ]),
     );
+    const queries = alarms.flatMap((a) =>
+      ((a.Metrics as { Expression?: string }[]) ?? []).map((m) => m.Expression),
+    );
+    // A rejected upload fails its run but is no system failure: it is counted, not alarmed on.
+    expect(queries).toContain(
+      `SELECT SUM(StageFailures) FROM SCHEMA("sap-pipeline", code, service, stage) WHERE code != 'INPUT_REJECTED'`,
+    );
+    expect(queries).toContain('SELECT SUM(InferenceOffCuda) FROM "sap-pipeline"');
+    const studyRunsFailed = alarms.filter(
+      (a) =>
+        a.MetricName === 'ExecutionsFailed' && JSON.stringify(a.Dimensions).includes('WorkflowStateMachine'),
+    );
+    expect(studyRunsFailed).toEqual([]);
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
   });
 
@@ -322,6 +335,7 @@ describe('the workflow', () => {
         expect.stringContaining(`"StageDurationSeconds","service","sap-pipeline","stage","${stage}"`),
       );
     expect(series).toContainEqual(expect.stringContaining('MetricName=\\"StageFailures\\"'));
+    expect(series).toContainEqual(expect.stringContaining('"StudiesRejected","service","sap-pipeline"'));
     for (const p of ['p10', 'p50', 'p90'])
       expect(series).toContainEqual(expect.stringMatching(new RegExp(`SapProbability.*"stat":"${p}"`)));
   });

@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { InvokeEndpointAsyncCommand, SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import {
   ExecutionAlreadyExists,
@@ -91,6 +91,8 @@ describe('start-study', () => {
         object: { key, size: 120, etag: 'e1', 'version-id': 'v-9', sequencer: '00617F08299329D189' },
       },
     }) as EventBridgeEvent<'Object Created', unknown>;
+  // The event's version is the manifest's current one (test/lambdas/start-study.test.ts covers the rest).
+  beforeEach(() => s3.on(HeadObjectCommand).resolves({ VersionId: 'v-9' }));
 
   it('records RECEIVED conditionally and starts one named execution', async () => {
     const outcome = await startStudy(event('incoming/s1/manifest.json'));
@@ -103,7 +105,7 @@ describe('start-study', () => {
     expect(put.ConditionExpression).toBe(
       'attribute_not_exists(studyId) OR (manifestVersion <> :version AND (attribute_not_exists(manifestSequencer) OR manifestSequencer < :sequencer))',
     );
-    const sequencer = '00617F08299329D189'.padStart(64, '0');
+    const sequencer = '00617F08299329D189'.padEnd(64, '0');
     expect(put.ExpressionAttributeValues).toEqual({ ':version': 'v-9', ':sequencer': sequencer });
     expect(put.Item?.manifestSequencer).toBe(sequencer);
     const start = inputOf(sfn.commandCalls(StartExecutionCommand));
@@ -248,6 +250,21 @@ describe('record-failure', () => {
     ddb.on(UpdateCommand).rejects(conditionFailed());
     expect(await recordFailure(input)).toEqual(expected);
     expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
+  });
+
+  // Step Functions keeps 32,768 characters of a cause: a long one arrives as JSON cut short.
+  // https://docs.aws.amazon.com/step-functions/latest/apireference/API_TaskFailedEventDetails.html
+  it('records the message of a cause that Step Functions cut short', async () => {
+    const long = Array.from({ length: 900 }, (_, i) => `[FILE_EMPTY] image/${i}.dcm: the file is empty`);
+    const cut = JSON.stringify({ errorType: 'INPUT_REJECTED', errorMessage: long.join('\n') }).slice(
+      0,
+      32_768,
+    );
+    const failure = await recordFailure({ ...input, error: { Error: 'INPUT_REJECTED', Cause: cut } });
+    expect(failure.code).toBe('INPUT_REJECTED');
+    expect(failure.message).toMatch(/^\[FILE_EMPTY\] image\/0\.dcm: the file is empty\n/);
+    expect(failure.message).toMatch(/… \(cut short\)$/);
+    expect(inputOf(ddb.commandCalls(UpdateCommand)).ExpressionAttributeValues?.[':status']).toBe('FAILED');
   });
 });
 

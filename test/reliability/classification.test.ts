@@ -87,9 +87,10 @@ describe('FaultSwitch', () => {
 describe('SequencerClock', () => {
   it('keeps the sequencers of one key increasing when the server clock does not', () => {
     const clock = new SequencerClock();
-    expect(clock.next('k', '18F0A1B2C3D')).toBe('18F0A1B2C3D');
-    expect(clock.next('k', '18F0A1B2C3D')).toBe('18F0A1B2C3E');
-    expect(clock.next('other', '18F0A1B2C3D')).toBe('18F0A1B2C3D');
-    expect(clock.next('k', '18F0A1B2D00')).toBe('18F0A1B2D00');
+    // One width (18 hex digits): S3 compares sequencers right-padded, so a width change would misorder.
+    expect(clock.next('k', '18F0A1B2C3D')).toBe('000000018F0A1B2C3D');
+    expect(clock.next('k', '18F0A1B2C3D')).toBe('000000018F0A1B2C3E');
+    expect(clock.next('other', '18F0A1B2C3D')).toBe('000000018F0A1B2C3D');
+    expect(clock.next('k', '18F0A1B2D00')).toBe('000000018F0A1B2D00');
   });
 });

@@ -17,6 +17,7 @@ import {
   stepRetrier,
   type Retrier,
 } from './retry';
+import { asTaskFailure, stateDataLimit } from './service-limits';
 import { delay, scaledTimeout, withTimeout } from './timers';
 
 /** A task waiting for its token: SendTaskSuccess or SendTaskFailure settles `answer`. */
@@ -53,15 +54,16 @@ export interface ExecutionEnvironment {
   random?: () => number;
 }
 
-/** Step Functions' limit on a state's input or output. */
-export const STATE_PAYLOAD_LIMIT_BYTES = 256 * 1024;
+export { STATE_PAYLOAD_LIMIT_BYTES } from './service-limits';
 
 /**
  * One execution of the pipeline, state for state as lib/constructs/pipeline-definition.ts builds it: each
  * step's output is the next step's input; a step is passed by in the modes it does not run in; `invoke` steps return their result, the `callback` step gets
  * `{taskToken, run}` and waits for the token; each step retries TRANSIENT errors with its policy and has
  * its timeout; any other failure is caught (ResultPath `$.caught`) and handed to the failure recorder,
- * whose answer ends the execution as Fail(error = code, cause = message).
+ * whose answer ends the execution as Fail(error = code, cause = message). AWS's size limits apply
+ * (./service-limits.ts): a failure's cause is cut at 32,768 characters, and a state's input or output over
+ * 256 KiB ends the execution with States.DataLimitExceeded, which no Catch catches.
  */
 export async function runExecution(
   input: StudyRun,
@@ -79,7 +81,7 @@ export async function runExecution(
       return attemptStep(step, state, env, (sent) => (event = sent));
     });
     if (result.ok) {
-      const oversized = payloadLimit(result.payload);
+      const oversized = stateDataLimit(`output of ${step.name}`, result.payload);
       if (oversized) return failed(oversized);
       state = result.payload;
       env.checkpoint?.(step.name, state);
@@ -88,10 +90,13 @@ export async function runExecution(
       continue;
     }
     if (!matchesError([ALL_ERRORS], result.error.Error ?? '')) return failed(result.error);
+    // The Catch's ResultPath $.caught adds the error to the state: that state, too, has the size limit.
+    const caughtState = { ...(state as StudyRun), caught: result.error };
+    const oversized = stateDataLimit(`state with the error ${step.name} caught`, caughtState);
+    if (oversized) return failed(oversized);
     // RunSuperseded: Catch STALE_RUN (ResultPath $.caught) → Succeed.
-    if (result.error.Error === STALE_RUN)
-      return { status: 'SUCCEEDED', output: { ...(state as StudyRun), caught: result.error } };
-    return recordFailure(step.name, { ...(state as StudyRun), caught: result.error }, env);
+    if (result.error.Error === STALE_RUN) return { status: 'SUCCEEDED', output: caughtState };
+    return recordFailure(step.name, caughtState, env);
   }
   return { status: 'SUCCEEDED', output: state };
 }
@@ -103,8 +108,9 @@ async function runWithRetries(
   attempt: (attempt: number) => Promise<Invocation>,
 ): Promise<Invocation> {
   for (let n = 1; ; n++) {
-    const result = await attempt(n);
-    if (result.ok) return result;
+    const answer = await attempt(n);
+    if (answer.ok) return answer;
+    const result = { ok: false as const, error: asTaskFailure(answer.error) };
     const retry = n <= retrier.maxAttempts && matchesError(retrier.errors, result.error.Error ?? '');
     const retryInSeconds = retry ? retryDelaySeconds(retrier, n, env.random) * env.timeScale : undefined;
     env.emit({ type: 'StepFailed', stage, attempt: n, error: result.error, retryInSeconds });
@@ -126,6 +132,8 @@ async function attemptStep(
   const stepTimeout = scaledTimeout(step.stepTimeoutSeconds, env.timeScale, env.minTimeoutSeconds);
   if (step.completion === 'invoke') {
     sent(input);
+    const oversized = stateDataLimit(`input of ${step.name}`, input);
+    if (oversized) return { ok: false, error: oversized };
     const result = await withTimeout(
       env.invoke(step.handler, input, functionTimeout),
       stepTimeout,
@@ -137,6 +145,11 @@ async function attemptStep(
   const task = env.openTask();
   const event = { taskToken: task.token, run: input };
   sent(event);
+  const oversized = stateDataLimit(`input of ${step.name}`, event);
+  if (oversized) {
+    task.close();
+    return { ok: false, error: oversized };
+  }
   try {
     const started = env
       .invoke(step.handler, event, functionTimeout)
@@ -159,6 +172,8 @@ async function recordFailure(
     error: state.caught,
     run: state,
   };
+  const oversized = stateDataLimit(`input of Record${stage}Failure`, payload);
+  if (oversized) return failed(oversized);
   const result = await runWithRetries(stage, RECORD_FAILURE_RETRIER, env, () =>
     env.invoke(
       RECORD_FAILURE.handler,
@@ -167,6 +182,8 @@ async function recordFailure(
     ),
   );
   if (!result.ok) return failed(result.error);
+  const recordedTooLarge = stateDataLimit(`output of Record${stage}Failure`, result.payload);
+  if (recordedTooLarge) return failed(recordedTooLarge);
   env.emit({ type: 'FailureRecorded', stage });
   const failure = result.payload as { code?: unknown; message?: unknown } | null;
   if (typeof failure?.code !== 'string' || typeof failure.message !== 'string')
@@ -174,15 +191,8 @@ async function recordFailure(
   return { status: 'FAILED', error: failure.code, cause: failure.message };
 }
 
-function payloadLimit(payload: unknown): CaughtError | undefined {
-  const bytes = Buffer.byteLength(JSON.stringify(payload));
-  if (bytes <= STATE_PAYLOAD_LIMIT_BYTES) return undefined;
-  return {
-    Error: 'States.DataLimitExceeded',
-    Cause: `state output of ${bytes} bytes is over the ${STATE_PAYLOAD_LIMIT_BYTES}-byte limit`,
-  };
-}
-
+/** An execution's failure keeps the same 32,768 characters of cause as a task's. */
 function failed(error: CaughtError): ExecutionOutcome {
-  return { status: 'FAILED', error: error.Error ?? 'States.Runtime', cause: error.Cause };
+  const kept = asTaskFailure(error);
+  return { status: 'FAILED', error: kept.Error ?? 'States.Runtime', cause: kept.Cause };
 }

@@ -1,7 +1,9 @@
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { CaughtError } from '../../../core/pipeline/failure';
+import { invokedAs } from '../iam/implied-calls';
 import { REPO_ROOT } from '../paths';
+import { lambdaResponseLimit } from './service-limits';
 import { withTimeout } from './timers';
 
 /** What calling a function gives its caller: the result, or the error as Lambda reports it. */
@@ -12,8 +14,9 @@ type Handler = (event: unknown) => unknown;
 /**
  * Calls a handler module's `handler` as Lambda would: the event and the result pass through JSON (no
  * shared objects), a thrown error becomes `{Error: errorType, Cause: {errorType, errorMessage, trace}}`,
- * and a call over the function's timeout fails as Lambda's does. The handler module is imported on first
- * use, so it sees the environment the local stack set.
+ * and a call over the function's timeout, or a response over Lambda's 6 MB (./service-limits.ts), fails
+ * as Lambda's does. The handler module is imported on first use, so it sees the environment the local
+ * stack set.
  */
 export async function invokeFunction(
   handlerPath: string,
@@ -25,11 +28,17 @@ export async function invokeFunction(
     const handler = await loadHandler(handlerPath);
     // A stopped stack starts no function: its call would run on unobserved, against restored settings.
     if (signal.aborted) throw signal.reason;
-    const call = Promise.resolve().then(() => handler(JSON.parse(JSON.stringify(event)) as unknown));
+    // The handler's AWS calls are its role's (the IAM check, local/stack/iam/).
+    const call = Promise.resolve().then(() =>
+      invokedAs(handlerPath, () => handler(JSON.parse(JSON.stringify(event)) as unknown)),
+    );
     const result = await withTimeout(call, timeoutSeconds, signal);
     if (result.timedOut) return timedOut(timeoutSeconds);
     // Lambda answers `null` for a handler that returns nothing.
-    return { ok: true, payload: JSON.parse(JSON.stringify(result.value ?? null)) as unknown };
+    const response = JSON.stringify(result.value ?? null);
+    const tooLarge = lambdaResponseLimit(response);
+    if (tooLarge) return { ok: false, error: tooLarge };
+    return { ok: true, payload: JSON.parse(response) as unknown };
   } catch (error) {
     if (signal.aborted) throw error;
     return { ok: false, error: lambdaError(error) };

@@ -1,7 +1,11 @@
 import type { S3rverEventRecord } from 's3rver';
 import { describe, expect, it } from 'vitest';
 import { readManifestEvent } from '../../../core/pipeline/manifest-event';
-import { matchesManifestRule, objectCreatedEvent } from '../../../local/stack/manifest-trigger';
+import {
+  matchesManifestRule,
+  objectCreatedEvent,
+  SequencerClock,
+} from '../../../local/stack/manifest-trigger';
 
 const BUCKET = 'sap-studies';
 
@@ -33,7 +37,7 @@ describe('manifest trigger: s3rver events as EventBridge delivers S3 events', ()
         bucket: BUCKET,
         studyId: 'study-1',
         manifestVersion: 'abc123',
-        sequencer: expect.stringMatching(/18F0A1B2C3D$/),
+        sequencer: expect.stringMatching(/^18F0A1B2C3D0+$/),
       },
     });
   });
@@ -61,5 +65,37 @@ describe('manifest trigger: s3rver events as EventBridge delivers S3 events', ()
     expect(matchesManifestRule(objectCreatedEvent(record(key, 'ObjectCreated:Put', bucket)), BUCKET)).toBe(
       matches,
     );
+  });
+
+  it('carries no version-id: s3rver keeps no versions, as S3 sends none for an unversioned bucket', () => {
+    const event = objectCreatedEvent(record('incoming/study-1/manifest.json'));
+    expect(event.detail.object).not.toHaveProperty('version-id');
+  });
+});
+
+describe('SequencerClock: local sequencers order as S3 says to compare them', () => {
+  // https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-content-structure.html
+  const comparable = (sequencer: string) =>
+    readManifestEvent({
+      bucket: { name: BUCKET },
+      object: { key: 'incoming/s/manifest.json', etag: 'e', sequencer },
+    });
+  const sequencerOf = (sequencer: string) => {
+    const outcome = comparable(sequencer);
+    return outcome.kind === 'manifest' ? outcome.arrival.sequencer! : '';
+  };
+
+  it('keeps one width, so a value that gains a digit still compares later once right-padded', () => {
+    const clock = new SequencerClock();
+    const first = clock.next('k', 'FFFFFFFFFFFFFFF');
+    const second = clock.next('k', 'FFFFFFFFFFFFFFF');
+    expect(second).toHaveLength(first.length);
+    expect(sequencerOf(first) < sequencerOf(second)).toBe(true);
+  });
+
+  it('gives a later write of the same key a greater value within one millisecond', () => {
+    const clock = new SequencerClock();
+    const [a, b] = [clock.next('k', '1764990000000'), clock.next('k', '1764990000000')];
+    expect(sequencerOf(a) < sequencerOf(b)).toBe(true);
   });
 });
