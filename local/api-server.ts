@@ -5,6 +5,7 @@ import { runAs } from './stack/iam/caller-context';
 import { invokedAs } from './stack/iam/implied-calls';
 import { apiGatewayRequest } from './stack/iam/principals';
 import { closeServer, listen, LOOPBACK, readBody, sendJson } from './stack/http-server';
+import { lambdaResponseLimit } from './stack/step-functions/service-limits';
 
 /** The handler module, as the stack's function definition names it. */
 const API_HANDLER = 'lambdas/api/handler.ts';
@@ -64,6 +65,15 @@ async function serve(request: IncomingMessage, response: ServerResponse): Promis
     const result = await runAs(apiGatewayRequest(event.httpMethod, url.pathname), () =>
       invokedAs(API_HANDLER, () => handler(event)),
     );
+    // Lambda refuses a synchronous response over 6 MB; API Gateway then answers 502 with its generic body
+    // (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html,
+    // https://repost.aws/knowledge-center/api-gateway-5xx-error).
+    const refused = lambdaResponseLimit(JSON.stringify(result));
+    if (refused) {
+      process.stderr.write(`results API: ${refused.Error} for ${event.httpMethod} ${event.resource}\n`);
+      sendJson(response, 502, { message: 'Internal server error' });
+      return;
+    }
     const headers = Object.fromEntries(Object.entries(result.headers ?? {}).map(([k, v]) => [k, String(v)]));
     response.writeHead(result.statusCode, headers).end(result.body);
   } catch (error) {

@@ -5,11 +5,10 @@
  * replaces or deletes an object.
  */
 
+import type { ModelKind } from '../study/model-keys';
+
 /** The version the stack deploys by default (cdk.json / lib/config.ts), and the one the demo models get. */
 export const DEMO_MODEL_VERSION = '1';
-
-/** The models the pipeline loads from the models bucket, each under models/{kind}/{version}/. */
-export type ModelKind = 'unet' | 'resnet' | 'xgboost';
 
 /** One demo model to copy: `files` of folder `source` (relative to the demo folder) to `prefix`. */
 export interface DemoModelCopy {

@@ -84,7 +84,9 @@ export const PIPELINE_STEPS: readonly StepDefinition[] = [
     completion: 'invoke',
     // New accounts may not exceed 3,008 MB per function until Lambda's quota is raised. A 512×512×300
     // study with a pancreas mask peaked at 951 MiB resident (`npm run bench radiomics-lambda`), about
-    // 2.8 MiB per slice: this holds about 1,000 slices. `-c radiomicsMemoryMb` raises it (lib/config.ts).
+    // 2.8 MiB per slice. With the margin of its estimate (core/radiomics/memory-estimate.ts) the handler
+    // accepts about 800 slices and fails larger studies with STUDY_TOO_LARGE; `-c radiomicsMemoryMb`
+    // raises it (lib/config.ts).
     memoryMb: 3008,
     timeoutSeconds: 600,
     stepTimeoutSeconds: 660,

@@ -6,15 +6,19 @@ import { enterStage } from '../shared/enter-stage';
 import { logger } from '../shared/logger';
 import { putJson } from '../shared/s3-objects';
 import { readVolumeAndMask } from '../shared/study-images';
+import { checkRadiomicsMemory } from './memory-check';
 
 /**
  * Radiomics: the run's volume.nii.gz + mask.nii.gz → radiomics.json beside them (features by IBSI
  * tag, the settings and engine version that produced them). An empty, tiny or misaligned mask fails the
- * study with MASK_EMPTY, MASK_TOO_SMALL or MASK_GRID_MISMATCH.
+ * study with MASK_EMPTY, MASK_TOO_SMALL or MASK_GRID_MISMATCH; a volume too large for the function's
+ * memory fails it with STUDY_TOO_LARGE before it is decoded.
  */
 export async function handler(run: StudyRun): Promise<StudyRun> {
   await enterStage('Radiomics', run);
-  const { volume, mask } = await readVolumeAndMask(run.bucket, run);
+  const { volume, mask } = await readVolumeAndMask(run.bucket, run, {
+    beforeDecode: (dims) => checkRadiomicsMemory(dims),
+  });
   const result = extractRadiomics(
     volume,
     mask,

@@ -13,8 +13,8 @@ import {
   DEMO_MODELS_DIR_ENV,
   type DemoModelCopy,
   type DemoModelsProperties,
-  type ModelKind,
 } from '../../core/models/demo-copy';
+import type { ModelKind } from '../../core/study/model-keys';
 import type { LambdaSizing } from '../../core/pipeline/steps';
 import type { PipelineOptions } from '../config';
 import { PipelineFunction, REPO_ROOT } from './pipeline-function';

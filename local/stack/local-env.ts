@@ -1,4 +1,6 @@
+import { FUNCTION_ENV } from '../../core/pipeline/function-env';
 import {
+  FUNCTION_RUNTIME_ENV,
   FUNCTIONS,
   functionEnvironment,
   type FunctionEnvValues,
@@ -49,6 +51,34 @@ export function localFunctionEnvironment(
   xgboostModelPrefix: string,
 ): Record<string, string> {
   return functionEnvironment(FUNCTIONS[name], localFunctionEnvValues(xgboostModelPrefix));
+}
+
+/**
+ * What the Lambda runtime itself sets in every function and the handlers read: its memory size in MB
+ * (https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime).
+ * Reserved, so absent from the template's Environment; the local stack adds it to each function's scope.
+ * (Lambda documents no variable for the timeout; handlers learn it from the context.)
+ */
+export const LAMBDA_RUNTIME_VARIABLES = ['AWS_LAMBDA_FUNCTION_MEMORY_SIZE'] as const;
+
+/** The Lambda runtime's variables of a function (LAMBDA_RUNTIME_VARIABLES), from its definition. */
+export function lambdaRuntimeEnvironment(name: FunctionName): Record<string, string> {
+  return { AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(FUNCTIONS[name].memoryMb) };
+}
+
+/** The names that belong to functions: a call sees only its own function's values of these. */
+export const FUNCTION_OWNED_VARIABLES: readonly string[] = [
+  ...Object.values(FUNCTION_ENV),
+  ...Object.keys(FUNCTION_RUNTIME_ENV),
+  ...LAMBDA_RUNTIME_VARIABLES,
+];
+
+/**
+ * What a locally invoked function's call sees of FUNCTION_OWNED_VARIABLES: its template environment
+ * (localFunctionEnvironment) and what the Lambda runtime would set for it.
+ */
+export function localFunctionScope(name: FunctionName, xgboostModelPrefix: string): Record<string, string> {
+  return { ...localFunctionEnvironment(name, xgboostModelPrefix), ...lambdaRuntimeEnvironment(name) };
 }
 
 /**

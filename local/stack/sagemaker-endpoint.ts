@@ -7,10 +7,14 @@ import { scaledTimeout } from './step-functions/timers';
 /** Where the deployed endpoint config writes responses and failures (lib/constructs/inference-endpoint.ts). */
 const OUTPUT_PREFIX = 'inference-output/responses/';
 const FAILURE_PREFIX = 'inference-output/failures/';
-/** InvokeEndpointAsync's limits: an inference id of at most 64 characters, 3,600 s per invocation. */
+/**
+ * InvokeEndpointAsync's limits: an inference id of at most 64 characters; InvocationTimeoutSeconds 1 to
+ * 3,600 (default 900); RequestTTLSeconds, how long a request may wait in the queue before it expires, 60 to
+ * 21,600 (default 21,600). https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_runtime_InvokeEndpointAsync.html
+ */
 const MAX_INFERENCE_ID = 64;
-const MAX_INVOCATION_SECONDS = 3600;
-const DEFAULT_INVOCATION_SECONDS = 900;
+const INVOCATION_SECONDS = { min: 1, max: 3600, default: 900 } as const;
+const REQUEST_TTL_SECONDS = { min: 60, max: 21_600, default: 21_600 } as const;
 /** Room for the container's error body in a failure reason (SNS messages are capped at 256 KB). */
 const MAX_REASON_BODY = 2000;
 
@@ -48,6 +52,7 @@ interface Invocation {
   inputLocation: string;
   contentType: string;
   timeoutSeconds: number;
+  requestTtlSeconds: number;
   receivedTime: string;
 }
 
@@ -68,12 +73,18 @@ export interface LocalSageMaker {
 export function createSageMakerEndpoint(options: LocalSageMakerOptions): LocalSageMaker {
   const queue: Invocation[] = [];
   const active = new Set<Promise<void>>();
+  /** Expiry notifications being published: idle() waits for them too. */
+  const expiring = new Set<Promise<void>>();
+  /** The TTL timer of each queued request, cleared when it leaves the queue. */
+  const expiries = new Map<Invocation, NodeJS.Timeout>();
   const stopping = new AbortController();
   const concurrency = options.concurrency ?? 1;
 
   const pump = () => {
     while (active.size < concurrency && queue.length > 0 && !stopping.signal.aborted) {
       const invocation = queue.shift()!;
+      clearTimeout(expiries.get(invocation));
+      expiries.delete(invocation);
       const job = serve(invocation, options, stopping.signal)
         .catch((error: unknown) => options.onFault(invocation.inferenceId, error))
         .finally(() => {
@@ -84,12 +95,30 @@ export function createSageMakerEndpoint(options: LocalSageMakerOptions): LocalSa
     }
   };
 
+  // A request still queued after its RequestTTLSeconds is dropped unrun, and the error topic told.
+  const enqueue = (invocation: Invocation) => {
+    const ttlMs =
+      scaledTimeout(invocation.requestTtlSeconds, options.timeScale ?? 1, options.minTimeoutSeconds) * 1000;
+    const timer = setTimeout(() => {
+      expiries.delete(invocation);
+      const at = queue.indexOf(invocation);
+      if (at < 0 || stopping.signal.aborted) return;
+      queue.splice(at, 1);
+      const job = publishExpired(invocation, options)
+        .catch((error: unknown) => options.onFault(invocation.inferenceId, error))
+        .finally(() => expiring.delete(job));
+      expiring.add(job);
+    }, ttlMs);
+    timer.unref();
+    expiries.set(invocation, timer);
+    queue.push(invocation);
+    pump();
+  };
+
   const server = createServer((request, response) => {
     accept(request, response, options).then(
       (invocation) => {
-        if (!invocation) return;
-        queue.push(invocation);
-        pump();
+        if (invocation) enqueue(invocation);
       },
       (error: unknown) => sendJson(response, 500, { message: (error as Error).message }),
     );
@@ -98,10 +127,12 @@ export function createSageMakerEndpoint(options: LocalSageMakerOptions): LocalSa
   return {
     server,
     idle: async () => {
-      while (active.size > 0) await Promise.all(active);
+      while (active.size > 0 || expiring.size > 0) await Promise.all([...active, ...expiring]);
     },
     stop: () => {
       queue.length = 0;
+      for (const timer of expiries.values()) clearTimeout(timer);
+      expiries.clear();
       stopping.abort();
     },
   };
@@ -130,7 +161,11 @@ async function accept(
   const endpointName = decodeURIComponent(match[1]!);
   const inputLocation = header('x-amzn-sagemaker-inputlocation');
   const inferenceId = header('x-amzn-sagemaker-inference-id') ?? randomUUID();
-  const timeout = Number(header('x-amzn-sagemaker-invocationtimeoutseconds') ?? DEFAULT_INVOCATION_SECONDS);
+  const seconds = (name: string, fallback: number) => Number(header(name) ?? fallback);
+  const timeout = seconds('x-amzn-sagemaker-invocationtimeoutseconds', INVOCATION_SECONDS.default);
+  const ttl = seconds('x-amzn-sagemaker-requestttlseconds', REQUEST_TTL_SECONDS.default);
+  const within = (value: number, range: { min: number; max: number }) =>
+    Number.isInteger(value) && value >= range.min && value <= range.max;
   const problem =
     endpointName !== options.endpointName
       ? `Endpoint ${endpointName} not found.`
@@ -138,9 +173,11 @@ async function accept(
         ? 'InputLocation must be an s3:// URL.'
         : inferenceId.length > MAX_INFERENCE_ID
           ? `InferenceId is longer than ${MAX_INFERENCE_ID} characters.`
-          : !(Number.isInteger(timeout) && timeout >= 1 && timeout <= MAX_INVOCATION_SECONDS)
-            ? `InvocationTimeoutSeconds must be an integer from 1 to ${MAX_INVOCATION_SECONDS}.`
-            : undefined;
+          : !within(timeout, INVOCATION_SECONDS)
+            ? `InvocationTimeoutSeconds must be an integer from ${INVOCATION_SECONDS.min} to ${INVOCATION_SECONDS.max}.`
+            : !within(ttl, REQUEST_TTL_SECONDS)
+              ? `RequestTTLSeconds must be an integer from ${REQUEST_TTL_SECONDS.min} to ${REQUEST_TTL_SECONDS.max}.`
+              : undefined;
   if (problem) {
     sendJson(response, 400, { Message: problem }, { 'x-amzn-errortype': 'ValidationError' });
     return undefined;
@@ -160,6 +197,7 @@ async function accept(
     inputLocation: inputLocation!,
     contentType: header('x-amzn-sagemaker-content-type') ?? 'application/octet-stream',
     timeoutSeconds: timeout,
+    requestTtlSeconds: ttl,
     receivedTime: new Date().toISOString(),
   };
 }
@@ -174,20 +212,7 @@ async function serve(
 ): Promise<void> {
   const answer = await callContainer(invocation, options, signal);
   if (signal.aborted) return;
-  const base = {
-    awsRegion: options.region,
-    eventTime: new Date().toISOString(),
-    receivedTime: invocation.receivedTime,
-    requestParameters: {
-      contentType: invocation.contentType,
-      endpointName: invocation.endpointName,
-      inputLocation: invocation.inputLocation,
-    },
-    inferenceId: invocation.inferenceId,
-    eventVersion: '1.0',
-    eventSource: 'aws:sagemaker',
-    eventName: 'InferenceResult',
-  };
+  const base = notificationBase(invocation, options);
   if (answer.ok) {
     const location = outputLocation(options, invocation.inferenceId);
     await put(options, location, answer.body, answer.contentType);
@@ -208,6 +233,33 @@ async function serve(
     };
     await options.publish({ topic: 'error', message: JSON.stringify(message) });
   }
+}
+
+/** The fields of every notification about `invocation`. */
+function notificationBase(invocation: Invocation, options: LocalSageMakerOptions) {
+  return {
+    awsRegion: options.region,
+    eventTime: new Date().toISOString(),
+    receivedTime: invocation.receivedTime,
+    requestParameters: {
+      contentType: invocation.contentType,
+      endpointName: invocation.endpointName,
+      inputLocation: invocation.inputLocation,
+    },
+    inferenceId: invocation.inferenceId,
+    eventVersion: '1.0',
+    eventSource: 'aws:sagemaker',
+    eventName: 'InferenceResult',
+  };
+}
+
+/**
+ * A request that outlived its RequestTTLSeconds in the queue: it never reaches the model and the error
+ * topic gets invocation status Expired (no output or failure object is written).
+ */
+async function publishExpired(invocation: Invocation, options: LocalSageMakerOptions): Promise<void> {
+  const message = { ...notificationBase(invocation, options), invocationStatus: 'Expired' };
+  await options.publish({ topic: 'error', message: JSON.stringify(message) });
 }
 
 /** The input from S3, posted to the container; any fault becomes a failure reason, as SageMaker reports it. */

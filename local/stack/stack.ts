@@ -6,7 +6,6 @@ import { invokeAsync, type DeadLetter } from './async-invoke';
 import { startDynamo } from './dynamo-server';
 import { closeServer, listen, LOOPBACK } from './http-server';
 import { inferenceContainerEnvironment } from '../../core/pipeline/container-settings';
-import { FUNCTION_ENV } from '../../core/pipeline/function-env';
 import {
   FUNCTION_RUNTIME_ENV,
   FUNCTIONS,
@@ -16,8 +15,10 @@ import {
 import {
   applyEnvironment,
   containerLocalOverrides,
+  FUNCTION_OWNED_VARIABLES,
   functionLocalOverrides,
-  localFunctionEnvironment,
+  LAMBDA_RUNTIME_VARIABLES,
+  localFunctionScope,
   LOCAL_ACCOUNT,
   LOCAL_CREDENTIALS,
   LOCAL_NAMES,
@@ -194,11 +195,12 @@ async function start(options: LocalStackOptions, closers: (() => Promise<void>)[
   closers.push(async () => s3Client.destroy());
   const modelDir = path.resolve(options.modelDir ?? path.join(REPO_ROOT, 'models', 'demo'));
   const models = await publishModels(s3Client, LOCAL_NAMES.modelsBucket, modelDir);
-  // Each handler runs with its own definition's variables only (function-scope.ts).
+  // Each handler runs with its own definition's variables only, and its memory size as the Lambda
+  // runtime sets it (function-scope.ts).
   const functionEnvironments = Object.fromEntries(
     (Object.keys(FUNCTIONS) as FunctionName[]).map((name) => [
       name,
-      localFunctionEnvironment(name, models.xgboostPrefix),
+      localFunctionScope(name, models.xgboostPrefix),
     ]),
   ) as Record<FunctionName, Record<string, string>>;
   const inScopeOf = <T>(name: FunctionName, work: () => T): T =>
@@ -309,10 +311,7 @@ async function start(options: LocalStackOptions, closers: (() => Promise<void>)[
   closers.push(async () => restoreEnv());
   // Every AWS call the functions, the endpoint and the state machines make, for the IAM check (#17).
   await recordHandlerClientCalls();
-  const removeScopes = installFunctionScopes([
-    ...Object.values(FUNCTION_ENV),
-    ...Object.keys(FUNCTION_RUNTIME_ENV),
-  ]);
+  const removeScopes = installFunctionScopes(FUNCTION_OWNED_VARIABLES);
   closers.push(async () => removeScopes());
 
   // Imported only now: its logger and SDK clients read the environment set above. The server, made in
@@ -389,9 +388,14 @@ async function start(options: LocalStackOptions, closers: (() => Promise<void>)[
   };
 }
 
-/** The stack's own variables of a function's environment, without the runtime's settings (NODE_OPTIONS, ...). */
+/**
+ * The stack's own variables of a function's environment, without the runtime's settings (NODE_OPTIONS,
+ * ..., and the Lambda runtime's memory size, which differs from function to function).
+ */
 function withoutRuntimeSettings(environment: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(environment).filter(([name]) => !(name in FUNCTION_RUNTIME_ENV)));
+  const runtime = (name: string) =>
+    name in FUNCTION_RUNTIME_ENV || (LAMBDA_RUNTIME_VARIABLES as readonly string[]).includes(name);
+  return Object.fromEntries(Object.entries(environment).filter(([name]) => !runtime(name)));
 }
 
 /**

@@ -141,6 +141,26 @@ describe('local results API server', () => {
     });
   });
 
+  // Lambda's synchronous response is at most 6 MB
+  // (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html); over it the invocation
+  // fails and API Gateway answers 502 (https://repost.aws/knowledge-center/api-gateway-5xx-error).
+  it("answers 502, as API Gateway would, when the handler's response is over Lambda's 6 MB", async () => {
+    const withResult = (bytes: number) => ({
+      ...item,
+      status: 'COMPLETED',
+      result: { note: 'x'.repeat(bytes) },
+    });
+    ddb.on(GetCommand, { Key: { studyId: 'huge' } }).resolves({ Item: withResult(6 * 1024 * 1024) });
+    ddb.on(GetCommand, { Key: { studyId: 'large' } }).resolves({ Item: withResult(5 * 1024 * 1024) });
+    expect(await get('/studies/huge')).toMatchObject({
+      status: 502,
+      body: { message: 'Internal server error' },
+    });
+    const large = await get('/studies/large');
+    expect(large.status).toBe(200);
+    expect((large.body.result as { note: string }).note).toHaveLength(5 * 1024 * 1024);
+  });
+
   it('serves sap status', async () => {
     ddb.on(GetCommand).resolves({ Item: item });
     const { code, out } = await sap('status', 'local-1', '--endpoint', api.url, '--json');

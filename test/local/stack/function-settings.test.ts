@@ -13,11 +13,15 @@ import {
 } from '../../../local/stack/inference-container';
 import {
   containerLocalOverrides,
+  FUNCTION_OWNED_VARIABLES,
   functionLocalOverrides,
+  LAMBDA_RUNTIME_VARIABLES,
   LOCAL_NAMES,
   LOCAL_REGION,
   localFunctionEnvironment,
+  localFunctionScope,
 } from '../../../local/stack/local-env';
+import { checkRadiomicsMemory, MEMORY_SIZE_VARIABLE } from '../../../lambdas/radiomics/memory-check';
 import { synthApp } from '../../support/synth';
 
 /**
@@ -117,6 +121,35 @@ describe('function scopes', () => {
     uninstall();
     uninstall = undefined;
     delete process.env.MODELS_BUCKET;
+  });
+});
+
+// Lambda sets AWS_LAMBDA_FUNCTION_MEMORY_SIZE in every function; it is reserved, so no template sets it
+// (https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime).
+describe("the Lambda runtime's variables in the local stack", () => {
+  let uninstall: (() => void) | undefined;
+  afterEach(() => {
+    uninstall?.();
+    uninstall = undefined;
+  });
+
+  it("give each call its function's memory size, as Lambda does, and nothing outside a call", async () => {
+    expect(LAMBDA_RUNTIME_VARIABLES).toContain(MEMORY_SIZE_VARIABLE);
+    uninstall = installFunctionScopes(FUNCTION_OWNED_VARIABLES);
+    const memoryOf = (name: FunctionName) =>
+      inFunctionScope(localFunctionScope(name, FUSION_PREFIX), async () => {
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        return process.env[MEMORY_SIZE_VARIABLE];
+      });
+    const names = Object.keys(FUNCTIONS) as FunctionName[];
+    expect(await Promise.all(names.map(memoryOf))).toEqual(names.map((n) => String(FUNCTIONS[n].memoryMb)));
+    expect(process.env[MEMORY_SIZE_VARIABLE]).toBeUndefined();
+    // So the Radiomics check refuses a study too large for 3,008 MB in the stack, and a direct call skips it.
+    const huge: [number, number, number] = [1024, 1024, 500];
+    expect(() =>
+      inFunctionScope(localFunctionScope('Radiomics', FUSION_PREFIX), () => checkRadiomicsMemory(huge)),
+    ).toThrow(/needs an estimated 7160 MB and this function has 3008 MB/);
+    expect(() => checkRadiomicsMemory(huge)).not.toThrow();
   });
 });
 

@@ -9,7 +9,10 @@ import {
   ValidationError,
 } from '@aws-sdk/client-sagemaker-runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readInferenceNotification } from '../../../core/pipeline/inference-notification';
+import {
+  isTransientInferenceFailure,
+  readInferenceNotification,
+} from '../../../core/pipeline/inference-notification';
 import { closeServer, listen } from '../../../local/stack/http-server';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../local/stack/local-env';
 import { startS3, type LocalS3 } from '../../../local/stack/s3-server';
@@ -147,5 +150,98 @@ describe('local SageMaker asynchronous endpoint (InvokeEndpointAsync through the
     await expect(
       client.send(new InvokeEndpointAsyncCommand({ EndpointName: ENDPOINT, InputLocation: 'not-s3' })),
     ).rejects.toThrow(/InputLocation/);
+  });
+});
+
+// InvokeEndpointAsync: RequestTTLSeconds 60–21,600 (a request still queued after it expires),
+// InvocationTimeoutSeconds 1–3,600.
+// https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_runtime_InvokeEndpointAsync.html
+describe("InvokeEndpointAsync's RequestTTLSeconds and InvocationTimeoutSeconds", () => {
+  const send = (settings: { RequestTTLSeconds?: number; InvocationTimeoutSeconds?: number }) =>
+    client.send(
+      new InvokeEndpointAsyncCommand({
+        EndpointName: ENDPOINT,
+        InputLocation: `s3://${BUCKET}/work/none/request.json`,
+        ...settings,
+      }),
+    );
+
+  it.each([
+    [{ RequestTTLSeconds: 59 }, /RequestTTLSeconds/],
+    [{ RequestTTLSeconds: 21_601 }, /RequestTTLSeconds/],
+    [{ InvocationTimeoutSeconds: 0 }, /InvocationTimeoutSeconds/],
+    [{ InvocationTimeoutSeconds: 3601 }, /InvocationTimeoutSeconds/],
+  ])('refuses %o with ValidationError', async (settings, message) => {
+    const refused = send(settings);
+    await expect(refused).rejects.toBeInstanceOf(ValidationError);
+    await expect(refused).rejects.toThrow(message);
+  });
+
+  it('expires a request still queued after its TTL through the error topic, without running it', async () => {
+    // One invocation at a time; the clock runs 1,000 times fast, so a 60 s TTL is 60 ms.
+    const notified: AsyncNotification[] = [];
+    const ran: string[] = [];
+    const slow = createServer((request, response) => {
+      ran.push(String(request.headers['content-type']));
+      setTimeout(() => response.writeHead(200, { 'content-type': 'application/json' }).end('{}'), 400);
+    });
+    const scaled = createSageMakerEndpoint({
+      endpointName: ENDPOINT,
+      region: LOCAL_REGION,
+      outputBucket: BUCKET,
+      s3,
+      containerUrl: `http://127.0.0.1:${await listen(slow)}`,
+      publish: async (n) => void notified.push(n),
+      onFault: (id, error) => {
+        throw new Error(`inference ${id} faulted: ${String(error)}`);
+      },
+      timeScale: 0.001,
+    });
+    const scaledClient = new SageMakerRuntimeClient({
+      endpoint: `http://127.0.0.1:${await listen(scaled.server)}`,
+      region: LOCAL_REGION,
+      credentials: LOCAL_CREDENTIALS,
+    });
+    try {
+      await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'work/ttl/request.json', Body: '{}' }));
+      const request = (id: string, contentType: string, ttl: number) =>
+        scaledClient.send(
+          new InvokeEndpointAsyncCommand({
+            EndpointName: ENDPOINT,
+            InputLocation: `s3://${BUCKET}/work/ttl/request.json`,
+            ContentType: contentType,
+            InferenceId: id,
+            RequestTTLSeconds: ttl,
+            InvocationTimeoutSeconds: 3600,
+          }),
+        );
+      await request('runs-first', 'application/first', 60);
+      await request('waits-too-long', 'application/second', 60);
+      // Queued behind a 400 ms invocation, the 60 ms TTL passes; a long TTL outlasts the wait.
+      await request('waits-long-enough', 'application/third', 21_600);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      await scaled.idle();
+      const byId = new Map(notified.map((n) => [readInferenceNotification(n.message).inferenceId, n]));
+      expect([...byId.keys()].sort()).toEqual(['runs-first', 'waits-long-enough', 'waits-too-long']);
+      const late = byId.get('waits-too-long')!;
+      expect(late.topic).toBe('error');
+      expect(JSON.parse(late.message)).toMatchObject({ invocationStatus: 'Expired' });
+      const outcome = readInferenceNotification(late.message);
+      expect(outcome).toEqual({
+        inferenceId: 'waits-too-long',
+        succeeded: false,
+        reason: 'invocation status Expired',
+      });
+      expect(isTransientInferenceFailure(outcome.succeeded ? '' : outcome.reason)).toBe(true);
+      expect([byId.get('runs-first')!.topic, byId.get('waits-long-enough')!.topic]).toEqual([
+        'success',
+        'success',
+      ]);
+      expect(ran).toEqual(['application/first', 'application/third']);
+    } finally {
+      scaledClient.destroy();
+      scaled.stop();
+      await Promise.all([closeServer(scaled.server), closeServer(slow)]);
+    }
   });
 });
