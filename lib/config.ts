@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PIPELINE_STEPS } from '../core/pipeline/steps';
+import { VOLUME_STEP_MEMORY_MB } from '../core/pipeline/steps';
 
 /**
  * What a hospital changes per deployment. Every option can be set in cdk.json's context or with
@@ -23,10 +23,11 @@ export interface PipelineOptions {
   /** IAM principal ARNs allowed to call the results API. Default: any IAM principal of the deploying account. */
   apiPrincipals: string[];
   /**
-   * Memory of the Radiomics function, MB. Default: 3008, the most a new account's Lambda quota allows;
-   * raise it for studies of more than about 1,000 slices once the quota is raised.
+   * Memory of the functions that read the whole volume and mask (Radiomics, Fuse), MB. Default: 3008, the
+   * most a new account's Lambda quota allows; raise it for studies of more than about 800 slices of 512×512
+   * once the quota is raised.
    */
-  radiomicsMemoryMb: number;
+  imageMemoryMb: number;
   /** Model versions under models/{unet|resnet|xgboost}/{version}/ in the models bucket. Default: 1. */
   modelVersions: { unet: string; resnet: string; xgboost: string };
 }
@@ -36,7 +37,6 @@ const RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ];
 const VERSION = /^[A-Za-z0-9._-]{1,64}$/;
-const RADIOMICS_MEMORY_MB = PIPELINE_STEPS.find((s) => s.name === 'Radiomics')!.memoryMb;
 
 const flag = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]);
 const list = z.union([
@@ -76,7 +76,7 @@ const contextSchema = z.object({
     )
     .default([]),
   // Lambda accepts 128 to 10,240 MB (https://docs.aws.amazon.com/lambda/latest/dg/configuration-memory.html).
-  radiomicsMemoryMb: z.coerce.number().int().min(128).max(10240).default(RADIOMICS_MEMORY_MB),
+  imageMemoryMb: z.coerce.number().int().min(128).max(10240).default(VOLUME_STEP_MEMORY_MB),
   unetVersion: z.string().regex(VERSION).default('1'),
   resnetVersion: z.string().regex(VERSION).default('1'),
   xgboostVersion: z.string().regex(VERSION).default('1'),

@@ -8,7 +8,7 @@ import type { StudyFailure } from './failure';
  * MASK_TOO_SMALL, ROI_EMPTY_AFTER_RESEGMENTATION) come from a CT Validate accepted: either the model failed
  * on it or the study is outside its domain, which an operator should look at, so they stay system failures.
  * So does STUDY_TOO_LARGE: a volume within the upload limits that the deployed Radiomics memory cannot hold
- * is the deployment's limit, which only an operator can raise (radiomicsMemoryMb), not the hospital's fault.
+ * is the deployment's limit, which only an operator can raise (imageMemoryMb), not the hospital's fault.
  */
 export const REJECTION_CODES: readonly string[] = ['INPUT_REJECTED'];
 

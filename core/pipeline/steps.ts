@@ -51,6 +51,17 @@ const INFER_LAMBDA_TIMEOUT_SECONDS = 30;
 /** The steps that compute a study's inputs: a rescore reuses what they kept. */
 const COMPUTING_MODES: readonly RunMode[] = ['score', 'features'];
 
+/**
+ * Memory of the steps that read the whole CT volume and its mask (Radiomics, Fuse), MB. New accounts may
+ * not exceed 3,008 MB per function until Lambda's quota is raised
+ * (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html). With the margin of the
+ * estimate (core/imaging/volume-memory.ts) both accept about 800 slices of 512×512 and refuse larger
+ * studies with STUDY_TOO_LARGE; `-c imageMemoryMb` raises both (lib/config.ts).
+ */
+export const VOLUME_STEP_MEMORY_MB = 3008;
+/** The steps that read the whole volume and mask, whose memory `-c imageMemoryMb` sets. */
+export const VOLUME_STEPS: readonly StageName[] = ['Radiomics', 'Fuse'];
+
 export const PIPELINE_STEPS: readonly StepDefinition[] = [
   {
     name: 'Validate',
@@ -82,12 +93,8 @@ export const PIPELINE_STEPS: readonly StepDefinition[] = [
     handler: 'lambdas/radiomics/handler.ts',
     status: 'EXTRACTING',
     completion: 'invoke',
-    // New accounts may not exceed 3,008 MB per function until Lambda's quota is raised. A 512×512×300
-    // study with a pancreas mask peaked at 951 MiB resident (`npm run bench radiomics-lambda`), about
-    // 2.8 MiB per slice. With the margin of its estimate (core/radiomics/memory-estimate.ts) the handler
-    // accepts about 800 slices and fails larger studies with STUDY_TOO_LARGE; `-c radiomicsMemoryMb`
-    // raises it (lib/config.ts).
-    memoryMb: 3008,
+    // A 512×512×300 study with a pancreas mask peaked at 951 MiB resident (`npm run bench radiomics-lambda`).
+    memoryMb: VOLUME_STEP_MEMORY_MB,
     timeoutSeconds: 600,
     stepTimeoutSeconds: 660,
     retry: TRANSIENT_RETRY,
@@ -99,8 +106,8 @@ export const PIPELINE_STEPS: readonly StepDefinition[] = [
     status: 'SCORING',
     completion: 'invoke',
     // The report reads the volume and mask: a 512×512×300 study peaked at 870 MB in Node (int16 volume,
-    // the mask reader's float32 copy, the gzip bytes); 2 GB leaves room for 600-slice studies.
-    memoryMb: 2048,
+    // the mask reader's float32 copy, the gzip bytes), as Radiomics does.
+    memoryMb: VOLUME_STEP_MEMORY_MB,
     timeoutSeconds: 120,
     stepTimeoutSeconds: 180,
     retry: TRANSIENT_RETRY,

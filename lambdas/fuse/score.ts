@@ -7,6 +7,7 @@ import { classicScores, type ClassicScores } from '../../core/scores';
 import { resultKeys, studyKeys } from '../../core/study/keys';
 import { putText } from '../shared/s3-objects';
 import { readVolumeAndMask } from '../shared/study-images';
+import { checkVolumeMemory } from '../shared/volume-memory-check';
 import type { FuseInputs } from './inputs';
 import type { FusionModel } from './model';
 
@@ -38,7 +39,10 @@ export async function scoreAndPublish(
   inputs: FuseInputs,
 ): Promise<{ result: ScoredResult; published: PublishedScore }> {
   const { studyId, bucket } = run;
-  const images = await readVolumeAndMask(bucket, run);
+  // The report reads the whole volume: a study too large for this function's memory fails by name.
+  const images = await readVolumeAndMask(bucket, run, {
+    beforeDecode: (dims) => checkVolumeMemory('Fuse', dims),
+  });
   const { result, explanationSvg } = fuse(fusion.model, fusion.card, inputs);
   const scores = classicScores(inputs.clinical);
   const inference = inferenceResultSchema.safeParse(inputs.inference).data;

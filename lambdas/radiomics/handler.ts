@@ -6,7 +6,7 @@ import { enterStage } from '../shared/enter-stage';
 import { logger } from '../shared/logger';
 import { putJson } from '../shared/s3-objects';
 import { readVolumeAndMask } from '../shared/study-images';
-import { checkRadiomicsMemory } from './memory-check';
+import { checkVolumeMemory } from '../shared/volume-memory-check';
 
 /**
  * Radiomics: the run's volume.nii.gz + mask.nii.gz → radiomics.json beside them (features by IBSI
@@ -17,7 +17,7 @@ import { checkRadiomicsMemory } from './memory-check';
 export async function handler(run: StudyRun): Promise<StudyRun> {
   await enterStage('Radiomics', run);
   const { volume, mask } = await readVolumeAndMask(run.bucket, run, {
-    beforeDecode: (dims) => checkRadiomicsMemory(dims),
+    beforeDecode: (dims) => checkVolumeMemory('Radiomics', dims),
   });
   const result = extractRadiomics(
     volume,

@@ -16,6 +16,7 @@ import {
   EXECUTION_TIMEOUT_SECONDS,
   PIPELINE_STEPS,
   RECORD_FAILURE,
+  VOLUME_STEPS,
   type LambdaSizing,
   type StageName,
 } from '../../core/pipeline/steps';
@@ -85,7 +86,7 @@ export class StudyWorkflow extends Construct {
     const stepFunctions = Object.fromEntries(
       PIPELINE_STEPS.map((step) => [
         step.name,
-        make(step.name, step.name === 'Radiomics' ? { ...step, memoryMb: options.radiomicsMemoryMb } : step),
+        make(step.name, VOLUME_STEPS.includes(step.name) ? { ...step, memoryMb: options.imageMemoryMb } : step),
       ]),
     ) as Record<StageName, PipelineFunction>;
     const recordFailure = make('RecordFailure', RECORD_FAILURE);

@@ -160,9 +160,9 @@ describe('the batch cost', () => {
     // 10 s busy + 480 s start + 1500 s idle tail at $1.408/h.
     expect(cost.instanceSeconds).toBe(1990);
     expect(cost.usd.gpu).toBeCloseTo((1990 / 3600) * 1.408, 12);
-    // GB-s: StartStudy 0.25·0.3, Validate 2.9375·6, Infer 0.25·0.5, Radiomics 2.9375·4, Fuse 2·2, callback 0.25·0.3,
-    // failure recorder 0.25·0.3·0.05 = 33.65375; 6.05 requests.
-    expect(cost.usd.lambda).toBeCloseTo(33.65375 * 0.0000133334 + 6.05e-6 * 0.2, 12);
+    // GB-s: StartStudy 0.25·0.3, Validate 2.9375·6, Infer 0.25·0.5, Radiomics 2.9375·4, Fuse 2.9375·2, callback 0.25·0.3,
+    // failure recorder 0.25·0.3·0.05 = 35.52875; 6.05 requests.
+    expect(cost.usd.lambda).toBeCloseTo(35.52875 * 0.0000133334 + 6.05e-6 * 0.2, 12);
     expect(cost.usd.stepFunctions).toBeCloseTo(0.007 * 0.025, 12);
     expect(cost.usd.total).toBeCloseTo(cost.usd.gpu + cost.usd.lambda + cost.usd.stepFunctions, 12);
     expect(cost.usdPerStudy).toBe(cost.usd.total);
@@ -179,7 +179,7 @@ describe('the batch cost', () => {
     });
     expect(cost.usd.gpu).toBe(0);
     expect(cost.instanceSeconds).toBe(0);
-    expect(cost.usd.lambda).toBeCloseTo(4 * (4.07875 * 0.0000133334 + 2.05e-6 * 0.2), 12);
+    expect(cost.usd.lambda).toBeCloseTo(4 * (5.95375 * 0.0000133334 + 2.05e-6 * 0.2), 12);
     expect(cost.usdPerStudy).toBeCloseTo(cost.usd.total / 4, 15);
   });
 

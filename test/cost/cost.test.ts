@@ -63,9 +63,9 @@ describe('monthly cost', () => {
   });
 
   it('Lambda: GB-seconds of every function at arm64 prices, by hand', () => {
-    // StartStudy 0.25 GB·0.3 s, Validate 2.9375·6, Infer 0.25·0.5, Radiomics 2.9375·4, Fuse 2·2,
+    // StartStudy 0.25 GB·0.3 s, Validate 2.9375·6, Infer 0.25·0.5, Radiomics 2.9375·4, Fuse 2.9375·2,
     // callback 0.25·0.3, API 0.5·0.1·11, failure recorder 0.25·0.3·0.05.
-    const gbSeconds = 0.075 + 17.625 + 0.125 + 11.75 + 4 + 0.075 + 0.55 + 0.00375;
+    const gbSeconds = 0.075 + 17.625 + 0.125 + 11.75 + 5.875 + 0.075 + 0.55 + 0.00375;
     const requests = 1 + 4 + 1 + 11 + 0.05;
     const studies = 10 * DAYS_PER_MONTH;
     const e = estimateCost(input({}));

@@ -125,26 +125,26 @@ describe('the Lambda memory default', () => {
   // memory quotas; 3,008 MB is what a new account may give one function until the quota is raised.
   const NEW_ACCOUNT_MEMORY_MB = 3008;
   const memoryOf = (r: Resource) => (r.Properties?.MemorySize as number | undefined) ?? 128;
-  const isRadiomics = (id: string) => /^WorkflowRadiomicsFunction[0-9A-F]{8}$/.test(id);
+  const readsVolume = (id: string) => /^Workflow(Radiomics|Fuse)Function[0-9A-F]{8}$/.test(id);
 
-  it('every function fits a new account by default; -c radiomicsMemoryMb raises the Radiomics function', () => {
+  it('every function fits a new account by default; -c imageMemoryMb raises Radiomics and Fuse', () => {
     const functions = ofType('AWS::Lambda::Function');
-    expect(functions.filter(([id]) => isRadiomics(id))).toHaveLength(1);
+    expect(functions.filter(([id]) => readsVolume(id))).toHaveLength(2);
     const over = functions.filter(([, r]) => memoryOf(r) > NEW_ACCOUNT_MEMORY_MB);
     expect(over.map(([id, r]) => `${id}: ${memoryOf(r)} MB`)).toEqual([]);
 
-    const raised = Object.entries(synthResources({ radiomicsMemoryMb: '4096' })).filter(
+    const raised = Object.entries(synthResources({ imageMemoryMb: '4096' })).filter(
       ([, r]) => r.Type === 'AWS::Lambda::Function',
     );
     expect(
       raised.filter(([, r]) => memoryOf(r) > NEW_ACCOUNT_MEMORY_MB).map(([id, r]) => [id, memoryOf(r)]),
-    ).toEqual([[functions.find(([id]) => isRadiomics(id))![0], 4096]]);
+    ).toEqual(functions.filter(([id]) => readsVolume(id)).map(([id]) => [id, 4096]));
   });
 
   it('refuses a memory size Lambda does not accept', () => {
     for (const value of ['127', '10241', '2048.5'])
-      expect(() => readOptions((name) => (name === 'radiomicsMemoryMb' ? value : undefined))).toThrow(
-        /-c radiomicsMemoryMb/,
+      expect(() => readOptions((name) => (name === 'imageMemoryMb' ? value : undefined))).toThrow(
+        /-c imageMemoryMb/,
       );
   });
 });

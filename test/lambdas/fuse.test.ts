@@ -4,7 +4,8 @@ import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { encodeNiftiGz } from '../../core/imaging/nifti';
+import { gzipSync } from 'node:zlib';
+import { encodeNifti, encodeNiftiGz } from '../../core/imaging/nifti';
 import { normaliseClinical } from '../../core/ingest/clinical';
 import { generatePhantom } from '../../core/phantom';
 import type { StudyRun } from '../../core/pipeline/run';
@@ -81,6 +82,30 @@ describe('Fuse handler', () => {
     expect(result.label).toContain('not for clinical use');
     const chart = s3.commandCalls(PutObjectCommand)[0]!.args[0].input;
     expect(chart).toMatchObject({ Key: resultKeys(run).explanation, ContentType: 'image/svg+xml' });
+  });
+
+  // Lambda gives every function its memory size as AWS_LAMBDA_FUNCTION_MEMORY_SIZE
+  // (https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime).
+  it('refuses a volume too large for its memory by name before it decodes it, and stores nothing', async () => {
+    const bytes = encodeNifti(phantom.volume);
+    // NIfTI-1 dim[1..3] say 1024×1024×500; the file still holds only the phantom's voxels.
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    [1024, 1024, 500].forEach((size, axis) => view.setInt16(42 + 2 * axis, size, true));
+    serve({ [`studies/${WORK}volume.nii.gz`]: gzipSync(bytes) });
+    process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE = '3008';
+    try {
+      await expect(fuse(run)).rejects.toMatchObject({
+        name: 'STUDY_TOO_LARGE',
+        message: expect.stringMatching(/1024×1024×500 .*Fuse needs an estimated 7160 MB .* has 3008 MB/),
+      });
+    } finally {
+      delete process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE;
+    }
+    expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
+    const statuses = ddb
+      .commandCalls(UpdateCommand)
+      .map((c) => c.args[0].input.ExpressionAttributeValues?.[':status']);
+    expect(statuses).not.toContain('COMPLETED');
   });
 
   it('never writes its result over a newer manifest version', async () => {

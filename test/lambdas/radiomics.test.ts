@@ -79,7 +79,7 @@ describe('Radiomics handler', () => {
     const { message } = (await refused.catch((e: unknown) => e)) as Error;
     expect(message).toContain('1024×1024×500 (524,288,000 voxels)');
     expect(message).toMatch(/needs an estimated 7160 MB and this function has 3008 MB/);
-    expect(message).toContain('radiomicsMemoryMb=7168');
+    expect(message).toContain('imageMemoryMb=7168');
     expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
     // The deployment's limit, for an operator to raise: a system failure (alarmed), not a rejection.
     expect(isRejection({ code: 'STUDY_TOO_LARGE' })).toBe(false);
@@ -89,7 +89,7 @@ describe('Radiomics handler', () => {
     process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE = '128';
     serve(phantom.mask.data);
     await expect(radiomics(run)).rejects.toThrow(
-      /128×128×64 \(1,048,576 voxels\): radiomics needs an estimated 174 MB and this function has 128 MB/,
+      /128×128×64 \(1,048,576 voxels\): Radiomics needs an estimated 174 MB and this function has 128 MB/,
     );
     process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE = String(FUNCTIONS.Radiomics.memoryMb);
     await expect(radiomics(run)).resolves.toMatchObject({

@@ -21,7 +21,7 @@ import {
   localFunctionEnvironment,
   localFunctionScope,
 } from '../../../local/stack/local-env';
-import { checkRadiomicsMemory, MEMORY_SIZE_VARIABLE } from '../../../lambdas/radiomics/memory-check';
+import { checkVolumeMemory, MEMORY_SIZE_VARIABLE } from '../../../lambdas/shared/volume-memory-check';
 import { synthApp } from '../../support/synth';
 
 /**
@@ -147,9 +147,9 @@ describe("the Lambda runtime's variables in the local stack", () => {
     // So the Radiomics check refuses a study too large for 3,008 MB in the stack, and a direct call skips it.
     const huge: [number, number, number] = [1024, 1024, 500];
     expect(() =>
-      inFunctionScope(localFunctionScope('Radiomics', FUSION_PREFIX), () => checkRadiomicsMemory(huge)),
+      inFunctionScope(localFunctionScope('Radiomics', FUSION_PREFIX), () => checkVolumeMemory('Radiomics', huge)),
     ).toThrow(/needs an estimated 7160 MB and this function has 3008 MB/);
-    expect(() => checkRadiomicsMemory(huge)).not.toThrow();
+    expect(() => checkVolumeMemory('Radiomics', huge)).not.toThrow();
   });
 });
 

@@ -1,5 +1,5 @@
 import type { Vec3 } from '../../core/imaging/volume';
-import { radiomicsPeakMemoryMiB, STUDY_TOO_LARGE } from '../../core/radiomics/memory-estimate';
+import { volumePeakMemoryMiB, STUDY_TOO_LARGE } from '../../core/imaging/volume-memory';
 import { StepError } from '../../core/pipeline/step-error';
 
 /**
@@ -16,11 +16,15 @@ const LAMBDA_MAX_MEMORY_MB = 10_240;
  * otherwise kill the invocation (Runtime.OutOfMemory), which says nothing of why. Outside Lambda and the
  * local stack (a direct call) the variable is absent and nothing is checked.
  */
-export function checkRadiomicsMemory(dims: Vec3, environment: NodeJS.ProcessEnv = process.env): void {
+export function checkVolumeMemory(
+  step: string,
+  dims: Vec3,
+  environment: NodeJS.ProcessEnv = process.env,
+): void {
   const configured = environment[MEMORY_SIZE_VARIABLE];
   if (configured === undefined) return;
   const memoryMb = Number(configured);
-  const neededMb = Math.ceil(radiomicsPeakMemoryMiB(dims));
+  const neededMb = Math.ceil(volumePeakMemoryMiB(dims));
   if (!Number.isFinite(memoryMb) || neededMb <= memoryMb) return;
   const voxels = dims[0] * dims[1] * dims[2];
   const size = `${dims.join('×')} (${voxels.toLocaleString('en-US')} voxels)`;
@@ -28,10 +32,10 @@ export function checkRadiomicsMemory(dims: Vec3, environment: NodeJS.ProcessEnv 
   const suggestion = Math.ceil(neededMb / 512) * 512;
   const raise =
     neededMb <= LAMBDA_MAX_MEMORY_MB
-      ? `raise the deploy option radiomicsMemoryMb (cdk deploy -c radiomicsMemoryMb=${Math.min(suggestion, LAMBDA_MAX_MEMORY_MB)}) and resubmit the study`
-      : `that is more than Lambda's ${LAMBDA_MAX_MEMORY_MB} MB: no radiomicsMemoryMb setting can hold it`;
+      ? `raise the deploy option imageMemoryMb (cdk deploy -c imageMemoryMb=${Math.min(suggestion, LAMBDA_MAX_MEMORY_MB)}) and resubmit the study`
+      : `that is more than Lambda's ${LAMBDA_MAX_MEMORY_MB} MB: no imageMemoryMb setting can hold it`;
   throw new StepError(
     STUDY_TOO_LARGE,
-    `the volume is ${size}: radiomics needs an estimated ${neededMb} MB and this function has ${memoryMb} MB; ${raise}`,
+    `the volume is ${size}: ${step} needs an estimated ${neededMb} MB and this function has ${memoryMb} MB; ${raise}`,
   );
 }
