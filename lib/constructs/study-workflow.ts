@@ -86,7 +86,10 @@ export class StudyWorkflow extends Construct {
     const stepFunctions = Object.fromEntries(
       PIPELINE_STEPS.map((step) => [
         step.name,
-        make(step.name, VOLUME_STEPS.includes(step.name) ? { ...step, memoryMb: options.imageMemoryMb } : step),
+        make(
+          step.name,
+          VOLUME_STEPS.includes(step.name) ? { ...step, memoryMb: options.imageMemoryMb } : step,
+        ),
       ]),
     ) as Record<StageName, PipelineFunction>;
     const recordFailure = make('RecordFailure', RECORD_FAILURE);

@@ -147,7 +147,9 @@ describe("the Lambda runtime's variables in the local stack", () => {
     // So the Radiomics check refuses a study too large for 3,008 MB in the stack, and a direct call skips it.
     const huge: [number, number, number] = [1024, 1024, 500];
     expect(() =>
-      inFunctionScope(localFunctionScope('Radiomics', FUSION_PREFIX), () => checkVolumeMemory('Radiomics', huge)),
+      inFunctionScope(localFunctionScope('Radiomics', FUSION_PREFIX), () =>
+        checkVolumeMemory('Radiomics', huge),
+      ),
     ).toThrow(/needs an estimated 7160 MB and this function has 3008 MB/);
     expect(() => checkVolumeMemory('Radiomics', huge)).not.toThrow();
   });
