@@ -11,6 +11,8 @@ import { lambdaResponseLimit } from './stack/step-functions/service-limits';
 const API_HANDLER = 'lambdas/api/handler.ts';
 /** API Gateway's payload limit: a larger body never reaches the function in the cloud either. */
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
+/** Longer than any client's idle keep-alive, as a load balancer in front of a service is set. */
+const IDLE_CONNECTION_SECONDS = 65;
 
 export interface ApiServerOptions {
   /** Default: a free port chosen by the system. */
@@ -33,6 +35,9 @@ export interface ApiServer {
 export async function startApiServer(options: ApiServerOptions = {}): Promise<ApiServer> {
   const host = options.host ?? LOOPBACK;
   const server = createServer((request, response) => void serve(request, response));
+  // Clients (fetch keeps idle sockets 4 s) must close an idle connection before the server does: a server
+  // closing it first races a request sent on it, which then fails with ECONNRESET on a busy machine.
+  server.keepAliveTimeout = IDLE_CONNECTION_SECONDS * 1000;
   const port = await listen(server, options.port ?? 0, host);
   return { url: `http://${host}:${port}`, close: () => closeServer(server) };
 }
