@@ -59,12 +59,20 @@ export class ApiUnreachable extends Error {
   }
 }
 
+/** The command-line options that name the results API. */
+export interface ApiOptions {
+  /** The local stack's API (`sap serve` prints it): plain HTTP, unsigned. */
+  endpoint?: string;
+  /** A deployed stack's API: SigV4-signed with the AWS SDK's credentials. */
+  api?: string;
+}
+
 /**
  * `--endpoint URL` is the local stack's API (unsigned); `--api URL`, else $SAP_API_URL, a deployed one
  * (signed). Returns a message for the user when neither is given or both are.
  */
 export function resolveApiTarget(
-  options: { endpoint?: string; api?: string },
+  options: ApiOptions,
   env: NodeJS.ProcessEnv = process.env,
 ): ApiTarget | string {
   if (options.endpoint !== undefined && options.api !== undefined)

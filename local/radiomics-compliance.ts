@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { readMaskNifti } from '../core/imaging/mask';
 import { readNiftiHuVolume } from '../core/imaging/nifti';
 import { compareToReference, parseReferenceCsv, type ComplianceRow } from '../core/radiomics/compliance';
@@ -6,8 +7,18 @@ import { extractRadiomics } from '../core/radiomics/extract';
 import { profileSettings } from '../core/radiomics/profiles';
 
 export const IBSI_CONFIGS = ['A', 'B', 'C', 'D', 'E'] as const;
-/** Where CI and a clone keep the IBSI data: ../shared/ibsi beside the repository (never copied into it: CC BY-NC). */
-export const DEFAULT_IBSI_DIR = new URL('../../shared/ibsi/', import.meta.url);
+/**
+ * The IBSI data is CC BY-NC, so it is never copied into the repository: `SAP_IBSI_DIR` names the folder holding
+ * `ct_phantom/`, else ../shared/ibsi beside the clone, where CI keeps it.
+ */
+export const DEFAULT_IBSI_DIR = process.env.SAP_IBSI_DIR
+  ? pathToFileURL(process.env.SAP_IBSI_DIR.replace(/\/?$/, '/'))
+  : new URL('../../shared/ibsi/', import.meta.url);
+
+/** What to do when the phantom is missing: shown by the tests that skip and by `sap ibsi-compliance`. */
+export const IBSI_DATA_HINT =
+  'set SAP_IBSI_DIR to the folder holding ct_phantom/ and its reference CSVs ' +
+  '(the IBSI-1 CT phantom, CC BY-NC 3.0, from github.com/theibsi/data_sets; see docs/radiomics.md)';
 
 export interface ConfigCompliance {
   config: string;

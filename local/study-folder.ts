@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { folderSource } from '../core/ingest/folder-source';
 import { parseJsonDocument } from '../core/ingest/json-document';
-import { mapLimited } from '../core/ingest/validate-study';
+import { mapLimited } from '../core/async/map-limited';
 import {
   CLINICAL_FILE,
   MANIFEST_FILE,

@@ -6,7 +6,7 @@ import { loadModels, type LoadedModels } from '../../core/inference/models';
 import { runInference } from '../../core/inference/pipeline';
 import type { InferenceResult } from '../../core/inference/result';
 import { patchGrid } from '../../core/inference/sliding-window';
-import { centreAlignedGrid } from '../../core/radiomics/processing/grid';
+import { centreAlignedGrid } from '../../core/imaging/grid/grid';
 import { generatePhantom } from '../../core/phantom';
 import { bestOf, type BenchCase, type Measurement } from '../harness';
 import { torchTimings, type NetworkShapes } from './torch-inference';

@@ -1,7 +1,7 @@
 import { isCanonical, axisCodes } from '../../core/imaging/orientation';
 import { NIFTI_DATATYPE_CODES, readNiftiHeader, readNiftiHuVolume } from '../../core/imaging/nifti';
 import type { Volume } from '../../core/imaging/volume';
-import { InputRejected } from '../../core/ingest/issues';
+import { InputRejected } from '../../core/input/issues';
 import { HttpError, STATUS } from './http-error';
 
 /**

@@ -1,6 +1,7 @@
-import { PIPELINE_STEPS, RECORD_FAILURE, type StageName } from '../pipeline/steps';
+import { FUNCTIONS } from '../pipeline/functions';
+import { PIPELINE_STEPS, type StageName } from '../pipeline/steps';
 
-/** One Lambda's share of a study: its memory (from the step definition) and how long it runs. */
+/** One Lambda's share of a study: its memory (from its definition, core/pipeline/functions.ts) and how long it runs. */
 export interface LambdaUse {
   name: string;
   memoryMb: number;
@@ -41,19 +42,24 @@ export const GPU_SECONDS_PER_STUDY = 10;
 export function studyUsage(options: { gpuSeconds: number; polls: number }): StudyUsage {
   const steps: LambdaUse[] = PIPELINE_STEPS.map((step) => ({
     name: step.name,
-    memoryMb: step.memoryMb,
+    memoryMb: FUNCTIONS[step.name].memoryMb,
     seconds: STEP_SECONDS[step.name],
     invocations: 1,
   }));
   const api = options.polls + 1;
   return {
     lambdas: [
-      { name: 'StartStudy', memoryMb: 256, seconds: 0.3, invocations: 1 },
+      { name: 'StartStudy', memoryMb: FUNCTIONS.StartStudy.memoryMb, seconds: 0.3, invocations: 1 },
       ...steps,
-      { name: 'InferenceCallback', memoryMb: 256, seconds: 0.3, invocations: 1 },
-      { name: 'ResultsApi', memoryMb: 512, seconds: 0.1, invocations: api },
+      {
+        name: 'InferenceCallback',
+        memoryMb: FUNCTIONS.InferenceCallback.memoryMb,
+        seconds: 0.3,
+        invocations: 1,
+      },
+      { name: 'ResultsApi', memoryMb: FUNCTIONS.Api.memoryMb, seconds: 0.1, invocations: api },
       // The failure recorder runs only for failed studies: counted at its size for a few per hundred.
-      { name: 'RecordFailure', memoryMb: RECORD_FAILURE.memoryMb, seconds: 0.3, invocations: 0.05 },
+      { name: 'RecordFailure', memoryMb: FUNCTIONS.RecordFailure.memoryMb, seconds: 0.3, invocations: 0.05 },
     ],
     gpuSeconds: options.gpuSeconds,
     // Start, four tasks, the end state, plus the callback's wait.

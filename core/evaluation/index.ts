@@ -1,4 +1,5 @@
 export type { Label, Score } from './data';
+export { OUTCOME_SPELLINGS, parseOutcomeText } from './outcome-text';
 export { aucWithCi, delongPaired, midranks } from './auc';
 export type { AucResult, PairedDelongResult } from './auc';
 export { confusionAt, rocCurve, youden } from './threshold';

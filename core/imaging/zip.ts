@@ -1,9 +1,9 @@
 import { crc32 } from 'node:zlib';
 import type { Entry, ZipFile } from 'yauzl';
 import { fromBufferPromise, getFileNameLowLevel } from 'yauzl';
-import type { ValidationIssue } from '../ingest/issues';
-import { InputRejected } from '../ingest/issues';
-import { LIMITS } from '../ingest/limits';
+import type { ValidationIssue } from '../input/issues';
+import { InputRejected } from '../input/issues';
+import { LIMITS } from '../input/limits';
 
 export type ZipLimits = Record<'maxFiles' | 'maxZipUncompressedBytes' | 'maxFileBytes', number>;
 

@@ -5,9 +5,9 @@
  */
 import { Tensor } from 'onnxruntime-node';
 import type { Vec3, Volume } from '../imaging/volume';
-import type { Float32Grid } from '../radiomics/processing/axis-pass';
-import { cropBox, maskBoundingBox } from '../radiomics/processing/bounding-box';
-import type { Box } from '../radiomics/processing/types';
+import type { Float32Grid } from '../imaging/grid/axis-pass';
+import { cropBox, maskBoundingBox } from '../imaging/grid/bounding-box';
+import type { Box } from '../imaging/grid/types';
 import { InferenceInputError } from './errors';
 import { normaliseIntensity } from './intensity';
 import type { ResnetCard } from './model-card';

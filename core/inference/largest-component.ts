@@ -4,9 +4,9 @@
  * (equal grey level = inside the mask), run on the mask's bounding box only.
  */
 import type { Vec3 } from '../imaging/volume';
-import { labelZones } from '../radiomics/features/zones';
-import { padGrid } from '../radiomics/features/zones-grid';
-import { cropBox, maskBoundingBox, pasteBox } from '../radiomics/processing/bounding-box';
+import { labelZones } from '../imaging/grid/zones';
+import { padGrid } from '../imaging/grid/padded-grid';
+import { cropBox, maskBoundingBox, pasteBox } from '../imaging/grid/bounding-box';
 
 /** Clears every voxel of `mask` (0/1, in place) outside its largest component; returns that size. */
 export function keepLargestComponent(mask: Uint8Array, dims: Vec3): number {

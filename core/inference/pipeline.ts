@@ -5,7 +5,7 @@
  * InferenceInputError (4xx class); model and runtime failures throw ordinary errors (5xx class).
  */
 import { voxelCount, type Vec3, type Volume } from '../imaging/volume';
-import { centreAlignedGrid } from '../radiomics/processing/grid';
+import { centreAlignedGrid } from '../imaging/grid/grid';
 import { classify } from './classify';
 import { InferenceInputError } from './errors';
 import { normaliseIntensity } from './intensity';

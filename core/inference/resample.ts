@@ -4,10 +4,10 @@
  * m sits at source coordinate origin + m·step, and taps outside the source repeat its edge voxel.
  */
 import type { Vec3 } from '../imaging/volume';
-import { resampleAxisFloat32, type Float32Grid } from '../radiomics/processing/axis-pass';
-import type { AxisGrid } from '../radiomics/processing/grid';
-import { axisPlan, tapRange } from '../radiomics/processing/kernels';
-import type { Box, NumericArray } from '../radiomics/processing/types';
+import { resampleAxisFloat32, type Float32Grid } from '../imaging/grid/axis-pass';
+import type { AxisGrid } from '../imaging/grid/grid';
+import { axisPlan, tapRange } from '../imaging/grid/kernels';
+import type { Box, NumericArray } from '../imaging/grid/types';
 
 export type Axes = [AxisGrid, AxisGrid, AxisGrid];
 

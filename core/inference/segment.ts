@@ -5,7 +5,7 @@
  */
 import { Tensor } from 'onnxruntime-node';
 import type { Vec3 } from '../imaging/volume';
-import type { Float32Grid } from '../radiomics/processing/axis-pass';
+import type { Float32Grid } from '../imaging/grid/axis-pass';
 import type { UnetCard } from './model-card';
 import { hasDynamicBatch } from './model-io';
 import type { LoadedModel } from './models';

@@ -4,8 +4,8 @@
  * interpolated: a convex combination of values at or below it cannot exceed it.
  */
 import type { Vec3, Volume } from '../imaging/volume';
-import { maskBoundingBox, pasteBox } from '../radiomics/processing/bounding-box';
-import type { Box } from '../radiomics/processing/types';
+import { maskBoundingBox, pasteBox } from '../imaging/grid/bounding-box';
+import type { Box } from '../imaging/grid/types';
 import { keepLargestComponent } from './largest-component';
 import { inverseAxis, resampleTrilinear, type Axes } from './resample';
 

@@ -1,6 +1,6 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
-import { LIMITS } from './limits';
+import { LIMITS } from '../input/limits';
 import type { StudyFile, StudySource } from './study-source';
 
 /**

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
-import type { IssueCode, ValidationIssue } from './issues';
-import { LIMITS } from './limits';
+import type { IssueCode, ValidationIssue } from '../input/issues';
+import { LIMITS } from '../input/limits';
 import { joinPath } from './clinical/identifiers';
 
 /**

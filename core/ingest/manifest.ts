@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { STUDY_ID_PATTERN } from '../study/study-id';
 import { fromZodIssues } from './json-document';
-import type { ValidationIssue } from './issues';
-import { LIMITS } from './limits';
+import type { ValidationIssue } from '../input/issues';
+import { LIMITS } from '../input/limits';
 
 export const MANIFEST_FILE = 'manifest.json';
 export const CLINICAL_FILE = 'clinical.json';

@@ -2,7 +2,7 @@ import { readDicomSeries, type DicomFile, type DicomSeriesInfo } from '../imagin
 import { isGzip, readNiftiHuVolume } from '../imaging/nifti';
 import type { Volume } from '../imaging/volume';
 import { readZip } from '../imaging/zip';
-import { InputRejected, type ValidationIssue } from './issues';
+import { InputRejected, type ValidationIssue } from '../input/issues';
 
 export type ImageFormat = 'nifti' | 'dicom' | 'dicom-zip';
 

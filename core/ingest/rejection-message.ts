@@ -1,4 +1,4 @@
-import { describeIssue, type ValidationIssue } from './issues';
+import { describeIssue, type ValidationIssue } from '../input/issues';
 
 /**
  * How much of a rejection the thrown message lists. Step Functions keeps at most 32,768 characters of a

@@ -4,8 +4,9 @@ import type { Vec3, Volume } from '../imaging/volume';
 import { normaliseClinical, type ClinicalNormalisation } from './clinical';
 import { parseJsonDocument } from './json-document';
 import type { NormalisedClinical } from './clinical/catalogue';
-import { InputRejected, type ValidationIssue } from './issues';
-import { LIMITS } from './limits';
+import { mapLimited } from '../async/map-limited';
+import { InputRejected, type ValidationIssue } from '../input/issues';
+import { LIMITS } from '../input/limits';
 import { CLINICAL_FILE, MANIFEST_FILE, checkManifest, verifyChecksum, type Manifest } from './manifest';
 import { readStudyImage, type ImageFormat } from './read-image';
 import type { StudyFile, StudySource } from './study-source';
@@ -233,22 +234,4 @@ function fileSizeIssues(files: StudyFile[]): ValidationIssue[] {
     }
     return [];
   });
-}
-
-/** `fn` over `items`, at most `concurrency` at a time, results in order. */
-export async function mapLimited<T, R>(
-  items: T[],
-  concurrency: number,
-  fn: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await fn(items[index]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
-  return results;
 }

@@ -1,6 +1,6 @@
 import type { Volume } from '../imaging/volume';
-import type { ValidationIssue } from './issues';
-import { LIMITS } from './limits';
+import type { ValidationIssue } from '../input/issues';
+import { LIMITS } from '../input/limits';
 
 export interface HuStatistics {
   min: number;

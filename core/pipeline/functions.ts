@@ -22,7 +22,7 @@ export type FunctionEnvName = keyof typeof FUNCTION_ENV;
 export type FunctionEnvValues = Partial<Record<FunctionEnvName, string>>;
 
 export interface FunctionDefinition extends LambdaSizing {
-  /** The stack's variables the handler reads (requiredEnv(FUNCTION_ENV.x)); it gets no others. */
+  /** The stack's variables the handler reads (requiredEnv of a FUNCTION_ENV name); it gets no others. */
   env: readonly FunctionEnvName[];
 }
 
@@ -75,6 +75,20 @@ export const FUNCTIONS: Readonly<Record<FunctionName, FunctionDefinition>> = {
   /** Reads thousands of small outcomes and writes the training table. */
   BatchSummary: { handler: 'lambdas/batch-summary/handler.ts', memoryMb: 1024, timeoutSeconds: 600, env: [] },
 };
+
+/**
+ * Functions that run at deploy time, inside CloudFormation, as custom resources; the local stack never
+ * runs them.
+ */
+export const DEPLOY_TIME_FUNCTIONS = {
+  /** Copies the demo models into the models bucket (lib/constructs/demo-models.ts). */
+  DemoModelCopier: {
+    handler: 'lambdas/install-demo-models/handler.ts',
+    // Holds at most one demo model (~3 MB) in memory at a time.
+    memoryMb: 256,
+    timeoutSeconds: 120,
+  },
+} as const satisfies Record<string, LambdaSizing>;
 
 /** The definition whose handler module is `handlerPath` (each handler belongs to one function). */
 export function functionOfHandler(handlerPath: string): FunctionName {

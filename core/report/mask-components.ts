@@ -1,6 +1,6 @@
 import type { Vec3 } from '../imaging/volume';
-import { cropBox } from '../radiomics/processing/bounding-box';
-import type { Box } from '../radiomics/processing/types';
+import { cropBox } from '../imaging/grid/bounding-box';
+import type { Box } from '../imaging/grid/types';
 
 /**
  * Voxel counts of the 26-connected components of a mask, largest first. Voxels touching only at a corner

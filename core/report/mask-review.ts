@@ -1,6 +1,6 @@
 import type { Vec3 } from '../imaging/volume';
-import { maskBoundingBox } from '../radiomics/processing/bounding-box';
-import type { Box } from '../radiomics/processing/types';
+import { maskBoundingBox } from '../imaging/grid/bounding-box';
+import type { Box } from '../imaging/grid/types';
 import { componentSizes } from './mask-components';
 
 /**

@@ -58,10 +58,14 @@ export function studyReportHtml(input: StudyReportInput): string {
   return htmlPage({ title: `SAP risk report: study ${input.studyId}`, body, style: STYLE });
 }
 
-/** The "not for clinical use" banner when any model that scored the study is a synthetic demo model. */
+/**
+ * The "not for clinical use" banner when any model that scored the study is a synthetic demo model, said once:
+ * the inference notice follows only when it adds something (the Infer step's own notice says the same thing).
+ */
 export function syntheticBanner(fusion: FusionResult, inference?: InferenceResult): string {
   if (!fusion.label && !inference?.synthetic) return '';
-  const notice = inference?.notice && inference.notice !== SYNTHETIC_LABEL ? ` ${inference.notice}` : '';
+  const notice =
+    inference?.notice && !/not for clinical use/i.test(inference.notice) ? ` ${inference.notice}` : '';
   return `<p class="banner" id="synthetic">${escapeHtml(SYNTHETIC_LABEL)}.${escapeHtml(notice)}</p>`;
 }
 

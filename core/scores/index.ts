@@ -11,7 +11,7 @@ import { sirs } from './sirs';
 import type { ClassicScoreOptions, ClassicScores } from './types';
 
 /**
- * The classic acute-pancreatitis scores (/work/shared/domain/scores.md) computed from a normalised clinical
+ * The classic acute-pancreatitis scores (each score's file cites its published definition) computed from a normalised clinical
  * record, for the Fuse step's result and `sap scores`. Every result lists the inputs it lacked: a missing
  * input is never counted as 0 points, and a partial score is a lower bound (see types.ts).
  *

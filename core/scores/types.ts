@@ -1,6 +1,6 @@
 /**
  * The common shape of a classic severity score computed from a normalised clinical record
- * (/work/shared/domain/scores.md). Missing inputs are never counted as 0 points: an item whose input is
+ * (each score's file cites its published definition). Missing inputs are never counted as 0 points: an item whose input is
  * absent has `points: null`, its fields are listed in `missing`, `partial` is true, and `value` is a lower
  * bound (`upperBound` is what the score would reach if every missing item scored its maximum).
  */

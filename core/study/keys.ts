@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { isStudyId } from './study-id';
 
-/** Object keys of the studies bucket (ARCHITECTURE.md, "Artifacts and state"). */
+/** Object keys of the studies bucket (docs/architecture.md, "Artifacts and state"). */
 export const studyKeys = {
   incomingPrefix: (studyId: string) => `incoming/${studyId}/`,
   manifest: (studyId: string) => `incoming/${studyId}/manifest.json`,

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 
-/** A study id is chosen by the hospital, never a patient identifier (ARCHITECTURE.md, upload contract). */
+/** A study id is chosen by the hospital, never a patient identifier (docs/upload.md, the study folder). */
 export const STUDY_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 
 export function isStudyId(value: string): boolean {

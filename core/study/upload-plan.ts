@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { ValidationIssue } from '../ingest/issues';
-import { LIMITS } from '../ingest/limits';
+import type { ValidationIssue } from '../input/issues';
+import { LIMITS } from '../input/limits';
 import { CLINICAL_FILE, MANIFEST_FILE, checkManifest, manifestSchema } from '../ingest/manifest';
 import { studyKeys } from './keys';
 import { STUDY_ID_PATTERN } from './study-id';

@@ -3,7 +3,7 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { z } from 'zod';
-import { describeIssue } from '../../core/ingest/issues';
+import { describeIssue } from '../../core/input/issues';
 import { FUNCTION_ENV } from '../../core/pipeline/function-env';
 import { FINAL_STATUSES, STUDY_STATUSES, type StudyStatus } from '../../core/study/status';
 import { isStudyId } from '../../core/study/study-id';
@@ -23,6 +23,7 @@ import { getStudy, listByStatus, type StudyItem } from '../shared/studies-table'
 import { decodePageToken, encodePageToken } from './page-token';
 import { requestRescore } from './rescore';
 import { fitUploadPage } from './upload-page';
+import { perInvocation } from '../shared/per-invocation';
 
 const UPLOAD_URL_SECONDS = 15 * 60;
 const PAGE_SIZE = { default: 25, max: 100 } as const;
@@ -33,12 +34,14 @@ const listQuery = z.object({
   next: z.string().min(1).optional(),
 });
 
+export const handler = perInvocation(serveRequest);
+
 /**
  * The results API (docs/openapi.yaml): POST /studies, GET /studies/{studyId}, GET /studies?status=&limit=&next=,
  * POST /studies/{studyId}/rescore.
  * IAM-authorised in the cloud; the local stack serves the same handler (local/api-server.ts).
  */
-export async function handler(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
+async function serveRequest(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
   const route = `${event.httpMethod} ${event.resource}`;
   try {
     switch (route) {

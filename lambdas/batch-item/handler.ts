@@ -10,6 +10,7 @@ import { isStudyId } from '../../core/study/study-id';
 import { s3 } from '../shared/aws-clients';
 import { logger } from '../shared/logger';
 import { putJson } from '../shared/s3-objects';
+import { perInvocation } from '../shared/per-invocation';
 
 /** What the batch state machine's Map hands each item: the batch's settings and one row of its item list. */
 const batchItemSchema = z.object({
@@ -26,13 +27,15 @@ const batchItemSchema = z.object({
 
 export type BatchItemInput = z.input<typeof batchItemSchema>;
 
+export const handler = perInvocation(runOfBatchItem);
+
 /**
  * One item of a batch → the input of the single-study state machine: the study's current manifest version
  * (its artifacts are keyed by it, so a rescore finds what the last run kept) and the batch's mode. An item
  * that names no study, or a study without a manifest, fails here with a specific code; where the study id
  * is valid the failure is also the study's outcome in the batch.
  */
-export async function handler(input: BatchItemInput): Promise<StudyRun> {
+async function runOfBatchItem(input: BatchItemInput): Promise<StudyRun> {
   const parsed = batchItemSchema.safeParse(input);
   if (!parsed.success)
     throw new StepError(

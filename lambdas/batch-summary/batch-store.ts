@@ -2,7 +2,7 @@ import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client
 import { batchKeys, type BatchOutcome } from '../../core/batch/outcome';
 import { batchOutputKeys, type BatchOutputs } from '../../core/batch/outputs';
 import { parseBatchOutcome, type InvalidOutcome } from '../../core/batch/parse-outcome';
-import { mapLimited } from '../../core/ingest/validate-study';
+import { mapLimited } from '../../core/async/map-limited';
 
 /** Outcome files read at once: enough to hide S3 latency over thousands of small objects. */
 const READ_CONCURRENCY = 32;

@@ -5,6 +5,7 @@ import type { BatchSummary } from '../../core/batch/summary';
 import { s3 } from '../shared/aws-clients';
 import { logger } from '../shared/logger';
 import { readBatchOutcomes, writeBatchOutputs } from './batch-store';
+import { perInvocation } from '../shared/per-invocation';
 
 const inputSchema = z.object({
   batchId: z.string().regex(BATCH_ID_PATTERN, 'batchId must be 1–64 of [A-Za-z0-9_-]'),
@@ -23,12 +24,14 @@ export interface BatchSummaryResult {
   summary: string;
 }
 
+export const handler = perInvocation(summariseBatch);
+
 /**
  * After a batch's map: reads every study outcome under batches/{batchId}/studies/ and writes the training
  * table (features.csv and features.parquet) and the summary (summary.json) beside them. A file that is not a valid outcome is
  * counted in the summary, not fatal.
  */
-export async function handler(input: BatchSummaryEvent): Promise<BatchSummaryResult> {
+async function summariseBatch(input: BatchSummaryEvent): Promise<BatchSummaryResult> {
   const { batchId, bucket, startedAt } = inputSchema.parse(input);
   logger.appendKeys({ batchId });
   const stored = await readBatchOutcomes(s3, bucket, batchId);

@@ -9,6 +9,9 @@ import { readFuseInputs } from './inputs';
 import { fusionModel } from './model';
 import { rescore } from './rescore';
 import { publishLatest, scoreAndPublish, withResultArtifacts } from './score';
+import { perInvocation } from '../shared/per-invocation';
+
+export const handler = perInvocation(fuse);
 
 /**
  * Fuse: clinical.json + radiomics.json + inference.json → the probability of SAP with its SHAP factors and
@@ -17,7 +20,7 @@ import { publishLatest, scoreAndPublish, withResultArtifacts } from './score';
  * results/{id}/v-{digest}/, so a COMPLETED study always has both; results/{id}/ gets copies after it. A rescore replaces a COMPLETED study's result; a run of
  * a batch writes its outcome under batches/{batchId}/ instead.
  */
-export async function handler(run: StudyRun): Promise<StudyRun> {
+async function fuse(run: StudyRun): Promise<StudyRun> {
   await enterStage('Fuse', run);
   const mode = modeOf(run);
   if (run.batchId !== undefined) return fuseForBatch({ ...run, batchId: run.batchId });

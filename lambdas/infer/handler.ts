@@ -11,13 +11,16 @@ import { requiredEnv } from '../shared/env';
 import { logger } from '../shared/logger';
 import { putJson } from '../shared/s3-objects';
 import { parkTaskToken } from '../shared/studies-table';
+import { perInvocation } from '../shared/per-invocation';
+
+export const handler = perInvocation(requestInference);
 
 /**
  * Infer: starts the asynchronous endpoint on a small JSON pointer and parks the task token; the endpoint's
  * SNS notification completes the step (inference-callback). Retrying this Lambda reuses the same
  * inference id, because the id is derived from the task token.
  */
-export async function handler({ taskToken, run }: CallbackInput): Promise<{ inferenceId: string }> {
+async function requestInference({ taskToken, run }: CallbackInput): Promise<{ inferenceId: string }> {
   await enterStage('Infer', run);
   const inferenceId = createHash('sha256').update(taskToken).digest('hex').slice(0, 40);
   // What the inference container reads: pointers to the volume and where to write its outputs.

@@ -15,13 +15,16 @@ import { workKeys } from '../../core/study/keys';
 import { sfn } from '../shared/aws-clients';
 import { logger } from '../shared/logger';
 import { dropTaskToken, findTaskToken } from '../shared/studies-table';
+import { perInvocation } from '../shared/per-invocation';
+
+export const handler = perInvocation(deliverInferenceOutcome);
 
 /**
  * SNS notification from the inference endpoint → completes the Infer step's task token.
  * Notifications can repeat or arrive after the step timed out: an unknown or spent token is logged and
  * dropped, never retried forever.
  */
-export async function handler(event: SNSEvent): Promise<void> {
+async function deliverInferenceOutcome(event: SNSEvent): Promise<void> {
   for (const record of event.Records) {
     const outcome = readInferenceNotification(record.Sns.Message);
     const parked = await findTaskToken(outcome.inferenceId);

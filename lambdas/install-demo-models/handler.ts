@@ -12,8 +12,11 @@ import {
 import { s3 } from '../shared/aws-clients';
 import { requiredEnv } from '../shared/env';
 import { logger } from '../shared/logger';
+import { perInvocation } from '../shared/per-invocation';
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
+export const handler = perInvocation(installDemoModels);
 
 /**
  * The demo-models custom resource (lib/constructs/demo-models.ts): on create and update, copies each demo
@@ -23,7 +26,7 @@ const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest(
  * failures included, ends by sending one:
  * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/crpg-ref-responses.html
  */
-export async function handler(event: CloudFormationCustomResourceEvent): Promise<void> {
+async function installDemoModels(event: CloudFormationCustomResourceEvent): Promise<void> {
   const properties = event.ResourceProperties as unknown as DemoModelsProperties & { ServiceToken: string };
   const physicalResourceId =
     event.RequestType === 'Create' ? `demo-models:${properties.Bucket}` : event.PhysicalResourceId;

@@ -7,6 +7,9 @@ import { logger } from '../shared/logger';
 import { putJson } from '../shared/s3-objects';
 import { readVolumeAndMask } from '../shared/study-images';
 import { checkVolumeMemory } from '../shared/volume-memory-check';
+import { perInvocation } from '../shared/per-invocation';
+
+export const handler = perInvocation(extractStudyRadiomics);
 
 /**
  * Radiomics: the run's volume.nii.gz + mask.nii.gz → radiomics.json beside them (features by IBSI
@@ -14,7 +17,7 @@ import { checkVolumeMemory } from '../shared/volume-memory-check';
  * study with MASK_EMPTY, MASK_TOO_SMALL or MASK_GRID_MISMATCH; a volume too large for the function's
  * memory fails it with STUDY_TOO_LARGE before it is decoded.
  */
-export async function handler(run: StudyRun): Promise<StudyRun> {
+async function extractStudyRadiomics(run: StudyRun): Promise<StudyRun> {
   await enterStage('Radiomics', run);
   const { volume, mask } = await readVolumeAndMask(run.bucket, run, {
     beforeDecode: (dims) => checkVolumeMemory('Radiomics', dims),

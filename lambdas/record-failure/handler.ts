@@ -8,6 +8,9 @@ import { logger } from '../shared/logger';
 import { publishPoints } from '../shared/metrics';
 import { putJson, putText } from '../shared/s3-objects';
 import { moveStatus, recordRescore } from '../shared/studies-table';
+import { perInvocation } from '../shared/per-invocation';
+
+export const handler = perInvocation(recordFailure);
 
 /**
  * After any step's Catch: writes rejected/{id}/reason.json and results/{id}/report.html (a short report of
@@ -15,7 +18,7 @@ import { moveStatus, recordRescore } from '../shared/studies-table';
  * under incoming/ are left where they are. A failed rescore leaves the study's result as it was; a failed
  * run of a batch becomes that study's FAILED outcome in the batch.
  */
-export async function handler({ run, stage, error }: FailureInput): Promise<StudyFailure> {
+async function recordFailure({ run, stage, error }: FailureInput): Promise<StudyFailure> {
   logger.appendKeys({ studyId: run.studyId, stage });
   const failure = describeFailure(stage, error);
   // A study's status change publishes its failure (studies-table.ts); a batch run or a rescore leaves the

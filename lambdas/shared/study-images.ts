@@ -2,7 +2,7 @@ import { readMaskNifti, type Mask } from '../../core/imaging/mask';
 import { readNiftiHeader, readNiftiHuVolume, type NiftiHeader } from '../../core/imaging/nifti';
 import type { Vec3, Volume } from '../../core/imaging/volume';
 import { workKeys, type RunIdentity } from '../../core/study/keys';
-import { InputRejected } from '../../core/ingest/issues';
+import { InputRejected } from '../../core/input/issues';
 import { corruptArtifact, getBytes } from './s3-objects';
 
 export interface ReadVolumeOptions {

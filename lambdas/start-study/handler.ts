@@ -9,11 +9,14 @@ import { requiredEnv } from '../shared/env';
 import { logger } from '../shared/logger';
 import { recordReceived } from '../shared/studies-table';
 import { manifestStanding } from './current-manifest';
+import { perInvocation } from '../shared/per-invocation';
 
 export interface StartOutcome {
   started: boolean;
   executionName?: string;
 }
+
+export const handler = perInvocation(startStudy);
 
 /**
  * EventBridge "Object Created" on incoming/{studyId}/manifest.json → RECEIVED + one state machine run.
@@ -23,7 +26,7 @@ export interface StartOutcome {
  * its RECEIVED record and asks again for the same name, which starts the run if the attempt before died
  * between the write and the start, and otherwise starts nothing.
  */
-export async function handler(event: EventBridgeEvent<'Object Created', unknown>): Promise<StartOutcome> {
+async function startStudy(event: EventBridgeEvent<'Object Created', unknown>): Promise<StartOutcome> {
   const outcome = readManifestEvent(event.detail);
   if (outcome.kind === 'ignored') {
     logger.warn('event ignored', { reason: outcome.reason, eventId: event.id });

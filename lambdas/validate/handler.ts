@@ -1,6 +1,6 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { encodeNiftiGz } from '../../core/imaging/nifti';
-import { LIMITS } from '../../core/ingest/limits';
+import { LIMITS } from '../../core/input/limits';
 import { rejectionMessage } from '../../core/ingest/rejection-message';
 import { validateStudy } from '../../core/ingest/validate-study';
 import type { StudyRun } from '../../core/pipeline/run';
@@ -11,6 +11,9 @@ import { enterStage } from '../shared/enter-stage';
 import { logger } from '../shared/logger';
 import { putJson } from '../shared/s3-objects';
 import { s3StudySource } from './s3-study-source';
+import { perInvocation } from '../shared/per-invocation';
+
+export const handler = perInvocation(validate);
 
 /**
  * Validate: incoming/{id}/* → work/{id}/v-{version}/volume.nii.gz (canonical RAS, int16 HU) and clinical.json
@@ -21,7 +24,7 @@ import { s3StudySource } from './s3-study-source';
  * Memory: the image files' bytes and the volume are held together once (about twice the volume), then
  * the gzip output: a 512×512×600 study stays under 1 GB of the function's 3 GB.
  */
-export async function handler(run: StudyRun): Promise<StudyRun> {
+async function validate(run: StudyRun): Promise<StudyRun> {
   await enterStage('Validate', run);
   const { studyId, bucket } = run;
   const source = s3StudySource(bucket, studyKeys.incomingPrefix(studyId), LIMITS.maxFiles + 10);

@@ -2,6 +2,8 @@ import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
@@ -21,7 +23,6 @@ import { INCOMING_PREFIX, MANIFEST_FILE } from '../../core/study/keys';
 import type { PipelineOptions } from '../config';
 import { PipelineFunction } from './pipeline-function';
 import { encryptedLogGroup } from './secure-defaults';
-import type { Storage } from './storage';
 
 /** 5,000 studies at the default concurrency of 8 and about 5 minutes each take about 2 days. */
 const BATCH_TIMEOUT = Duration.days(7);
@@ -34,13 +35,21 @@ const LAMBDA_TRANSIENT_ERRORS = [
 ];
 const MAP_ERROR = '$.mapError';
 
-export interface BatchWorkflowProps {
-  storage: Storage;
-  options: PipelineOptions;
+export interface BatchWorkflowProps extends Readonly<
+  Pick<
+    PipelineOptions,
+    'logRetentionDays' | 'workRetentionDays' | 'maxInstances' | 'maxConcurrentInvocationsPerInstance'
+  >
+> {
+  readonly key: kms.IKey;
+  /** Item lists, Map results, outcomes and summaries live under batches/; its lifecycle gets a rule for them. */
+  readonly studies: s3.Bucket;
+  /** The fusion model version a batch scores with unless its input names another. */
+  readonly xgboostVersion: string;
   /** The single-study state machine: every item of a batch is one run of it, as a child workflow. */
-  studyStateMachine: sfn.IStateMachine;
+  readonly studyStateMachine: sfn.IStateMachine;
   /** Where the alarm on failed batches goes. */
-  alarmTopic: sns.ITopic;
+  readonly alarmTopic: sns.ITopic;
 }
 
 /**
@@ -58,21 +67,21 @@ export class BatchWorkflow extends Construct {
     super(scope, id);
     // Without the flag CDK renders the deprecated ResultWriter; set here, before any child, it holds below.
     this.node.setContext(STEPFUNCTIONS_USE_DISTRIBUTED_MAP_RESULT_WRITER_V2, true);
-    const { storage, options } = props;
+    const { key, studies, logRetentionDays } = props;
     const make = (name: 'BatchItem' | 'BatchSummary') =>
       new PipelineFunction(this, name, {
         sizing: FUNCTIONS[name],
-        key: storage.key,
-        logRetentionDays: options.logRetentionDays,
+        key,
+        logRetentionDays,
         environment: functionEnvironment(FUNCTIONS[name], {}),
       });
     this.functions = { BatchItem: make('BatchItem'), BatchSummary: make('BatchSummary') };
     const { BatchItem: batchItem, BatchSummary: batchSummary } = this.functions;
     // An item's manifest gives the version its run is keyed by; a bad item is the study's FAILED outcome.
-    storage.studies.grantRead(batchItem.function, `${INCOMING_PREFIX}*/${MANIFEST_FILE}`);
-    storage.studies.grantPut(batchItem.function, `${batchKeys.outcomesPrefix('*')}*`);
-    storage.studies.grantRead(batchSummary.function, `${batchKeys.prefix('*')}*`);
-    storage.studies.grantPut(batchSummary.function, `${batchKeys.prefix('*')}*`);
+    studies.grantRead(batchItem.function, `${INCOMING_PREFIX}*/${MANIFEST_FILE}`);
+    studies.grantPut(batchItem.function, `${batchKeys.outcomesPrefix('*')}*`);
+    studies.grantRead(batchSummary.function, `${batchKeys.prefix('*')}*`);
+    studies.grantPut(batchSummary.function, `${batchKeys.prefix('*')}*`);
 
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
       stateMachineType: sfn.StateMachineType.STANDARD,
@@ -80,23 +89,23 @@ export class BatchWorkflow extends Construct {
       timeout: BATCH_TIMEOUT,
       tracingEnabled: true,
       logs: {
-        destination: encryptedLogGroup(this, 'ExecutionLogs', storage.key, options.logRetentionDays),
+        destination: encryptedLogGroup(this, 'ExecutionLogs', key, logRetentionDays),
         level: sfn.LogLevel.ALL,
         // State carries batch and study ids, S3 keys and settings only.
         includeExecutionData: true,
       },
     });
     // The Map reads the item list and writes its results itself, with the batch machine's role.
-    storage.studies.grantRead(this.stateMachine, `${batchKeys.prefix('*')}items.*`);
-    storage.studies.grantRead(this.stateMachine, `${batchRunKeys.mapResults('*')}/*`);
-    storage.studies.grantPut(this.stateMachine, `${batchRunKeys.mapResults('*')}/*`);
+    studies.grantRead(this.stateMachine, `${batchKeys.prefix('*')}items.*`);
+    studies.grantRead(this.stateMachine, `${batchRunKeys.mapResults('*')}/*`);
+    studies.grantPut(this.stateMachine, `${batchRunKeys.mapResults('*')}/*`);
 
     // Outcomes of batches are their product (training tables, summaries): current versions are kept. An
     // outcome or summary rewritten by a redriven batch leaves its old version, expired like work/.
-    storage.studies.addLifecycleRule({
+    studies.addLifecycleRule({
       id: 'expire-replaced-batch-files',
       prefix: BATCHES_PREFIX,
-      noncurrentVersionExpiration: Duration.days(options.workRetentionDays),
+      noncurrentVersionExpiration: Duration.days(props.workRetentionDays),
     });
 
     this.failedAlarm = new cloudwatch.Alarm(this, 'BatchesFailed', {
@@ -124,11 +133,10 @@ export class BatchWorkflow extends Construct {
    * failed when the Map exceeded its tolerated failures (the summary is written either way).
    */
   private definition(props: BatchWorkflowProps): sfn.IChainable {
-    const { storage, options } = props;
     const defaults: Required<Omit<BatchExecutionInput, 'itemList'>> = {
       mode: 'score',
-      fusionModelVersion: options.modelVersions.xgboost,
-      maxConcurrency: defaultBatchConcurrency(options),
+      fusionModelVersion: props.xgboostVersion,
+      maxConcurrency: defaultBatchConcurrency(props),
       toleratedFailurePercentage: DEFAULT_TOLERATED_FAILURE_PERCENTAGE,
     };
     const withDefaults = new sfn.Pass(this, 'Defaults', { result: sfn.Result.fromObject(defaults) });
@@ -136,7 +144,7 @@ export class BatchWorkflow extends Construct {
     const settings = new sfn.Pass(this, 'Settings', {
       parameters: {
         batchId: sfn.JsonPath.executionName,
-        bucket: storage.studies.bucketName,
+        bucket: props.studies.bucketName,
         startedAt: sfn.JsonPath.executionStartTime,
         settings: sfn.JsonPath.jsonMerge(
           sfn.JsonPath.objectAt('$'),
@@ -206,7 +214,7 @@ export class BatchWorkflow extends Construct {
    */
   private studiesMap(
     format: 'csv' | 'json',
-    { storage, studyStateMachine }: BatchWorkflowProps,
+    { studies, studyStateMachine }: BatchWorkflowProps,
   ): sfn.DistributedMap {
     const id = format === 'csv' ? 'Csv' : 'Json';
     const readerProps = {
@@ -229,7 +237,7 @@ export class BatchWorkflow extends Construct {
       maxConcurrencyPath: '$.settings.maxConcurrency',
       toleratedFailurePercentagePath: '$.settings.toleratedFailurePercentage',
       resultWriterV2: new PrefixScopedResultWriter({
-        bucket: storage.studies,
+        bucket: studies,
         prefix: sfn.JsonPath.stringAt('$.mapResultsPrefix'),
       }),
       mapExecutionType: sfn.StateMachineType.STANDARD,

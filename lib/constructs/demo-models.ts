@@ -15,7 +15,7 @@ import {
   type DemoModelsProperties,
 } from '../../core/models/demo-copy';
 import type { ModelKind } from '../../core/study/model-keys';
-import type { LambdaSizing } from '../../core/pipeline/steps';
+import { DEPLOY_TIME_FUNCTIONS } from '../../core/pipeline/functions';
 import type { PipelineOptions } from '../config';
 import { PipelineFunction, REPO_ROOT } from './pipeline-function';
 
@@ -28,13 +28,6 @@ const cardFiles = z.object({ file: z.string().min(1), sha256: z.string().regex(/
 
 /** Where a layer's content appears inside a Lambda function. */
 const LAYER_ROOT = '/opt';
-
-const COPIER: LambdaSizing = {
-  handler: 'lambdas/install-demo-models/handler.ts',
-  // Holds at most one demo model (~3 MB) in memory at a time.
-  memoryMb: 256,
-  timeoutSeconds: 120,
-};
 
 /**
  * The demo models to copy for these versions: each model whose version is the demo version (the default),
@@ -85,7 +78,7 @@ export class DemoModels extends Construct {
     });
 
     this.copier = new PipelineFunction(this, 'Copier', {
-      sizing: COPIER,
+      sizing: DEPLOY_TIME_FUNCTIONS.DemoModelCopier,
       key,
       logRetentionDays: props.logRetentionDays,
       environment: { [DEMO_MODELS_DIR_ENV]: LAYER_ROOT },

@@ -4,6 +4,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ecrAssets from 'aws-cdk-lib/aws-ecr-assets';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -14,12 +15,32 @@ import type { PipelineOptions } from '../config';
 import { DemoModels, demoModelCopies } from './demo-models';
 import { hasInstanceStorage } from './instance-storage';
 import { REPO_ROOT } from './pipeline-function';
-import { INFERENCE_OUTPUT_PREFIX, type Storage } from './storage';
+import { INFERENCE_OUTPUT_PREFIX } from './storage';
 
-export interface InferenceEndpointProps {
-  storage: Storage;
-  options: PipelineOptions;
+export interface InferenceEndpointProps extends Readonly<
+  Pick<
+    PipelineOptions,
+    | 'instanceType'
+    | 'maxInstances'
+    | 'scaleToZero'
+    | 'maxConcurrentInvocationsPerInstance'
+    | 'modelVersions'
+    | 'logRetentionDays'
+  >
+> {
+  /** Encrypts the endpoint's outputs (and its storage volume, where it has no instance storage). */
+  readonly key: kms.IKey;
+  /** The container reads each run's volume here and writes its mask; SageMaker writes its output here. */
+  readonly studies: s3.IBucket;
+  /** The container loads the U-Net and ResNet versions from here; the demo models are copied here. */
+  readonly models: s3.IBucket;
 }
+
+/** What autoscaling reads of the props. */
+type ScalingSettings = Pick<
+  InferenceEndpointProps,
+  'scaleToZero' | 'maxInstances' | 'maxConcurrentInvocationsPerInstance'
+>;
 
 const VARIANT = 'AllTraffic';
 
@@ -89,7 +110,7 @@ export class InferenceEndpoint extends Construct {
 
   constructor(scope: Construct, id: string, props: InferenceEndpointProps) {
     super(scope, id);
-    const { storage, options } = props;
+    const { key, studies, models, modelVersions } = props;
     const stack = Stack.of(this);
 
     const image = new ecrAssets.DockerImageAsset(this, 'Image', {
@@ -98,8 +119,8 @@ export class InferenceEndpoint extends Construct {
       platform: ecrAssets.Platform.LINUX_AMD64,
     });
 
-    this.successTopic = new sns.Topic(this, 'Succeeded', { masterKey: storage.key, enforceSSL: true });
-    this.errorTopic = new sns.Topic(this, 'Failed', { masterKey: storage.key, enforceSSL: true });
+    this.successTopic = new sns.Topic(this, 'Succeeded', { masterKey: key, enforceSSL: true });
+    this.errorTopic = new sns.Topic(this, 'Failed', { masterKey: key, enforceSSL: true });
 
     const role = (this.role = new iam.Role(this, 'ExecutionRole', {
       assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com'),
@@ -108,10 +129,10 @@ export class InferenceEndpoint extends Construct {
     }));
     image.repository.grantPull(role);
     const modelPrefixes = {
-      unet: `models/unet/${options.modelVersions.unet}/`,
-      resnet: `models/resnet/${options.modelVersions.resnet}/`,
+      unet: `models/unet/${modelVersions.unet}/`,
+      resnet: `models/resnet/${modelVersions.resnet}/`,
     };
-    this.grantStudyAndModelAccess(storage, Object.values(modelPrefixes));
+    this.grantStudyAndModelAccess(props, Object.values(modelPrefixes));
     this.successTopic.grantPublish(role);
     this.errorTopic.grantPublish(role);
     role.addToPolicy(
@@ -148,8 +169,8 @@ export class InferenceEndpoint extends Construct {
         image: image.imageUri,
         // One definition with the local stack's container process: bucket, model prefixes, region, device.
         environment: inferenceContainerEnvironment({
-          modelsBucket: storage.models.bucketName,
-          modelVersions: options.modelVersions,
+          modelsBucket: models.bucketName,
+          modelVersions,
           region: stack.region,
         }),
       },
@@ -157,26 +178,26 @@ export class InferenceEndpoint extends Construct {
     model.node.addDependency(role);
 
     // A first deploy on an empty account: the one instance the endpoint starts with must find its models.
-    const demoCopies = demoModelCopies(options.modelVersions);
+    const demoCopies = demoModelCopies(modelVersions);
     if (demoCopies.length > 0) {
       this.demoModels = new DemoModels(this, 'DemoModels', {
-        bucket: storage.models,
-        key: storage.key,
+        bucket: models,
+        key,
         copies: demoCopies,
-        logRetentionDays: options.logRetentionDays,
+        logRetentionDays: props.logRetentionDays,
       });
       model.node.addDependency(this.demoModels.resource);
     }
 
-    this.onInstanceStorage = hasInstanceStorage(options.instanceType);
+    this.onInstanceStorage = hasInstanceStorage(props.instanceType);
     const config = (this.config = new sagemaker.CfnEndpointConfig(this, 'Config', {
       // CreateEndpointConfig refuses a KmsKeyId for instance types with local storage (instance-storage.ts).
-      kmsKeyId: this.onInstanceStorage ? undefined : storage.key.keyArn,
+      kmsKeyId: this.onInstanceStorage ? undefined : key.keyArn,
       productionVariants: [
         {
           variantName: VARIANT,
           modelName: model.attrModelName,
-          instanceType: options.instanceType,
+          instanceType: props.instanceType,
           // Asynchronous endpoints are created with one instance; autoscaling may then take it to zero.
           initialInstanceCount: 1,
           containerStartupHealthCheckTimeoutInSeconds: CONTAINER_STARTUP_SECONDS,
@@ -185,15 +206,15 @@ export class InferenceEndpoint extends Construct {
       ],
       asyncInferenceConfig: {
         outputConfig: {
-          s3OutputPath: storage.studies.s3UrlForObject(INFERENCE_OUTPUT_PREFIX + 'responses'),
-          s3FailurePath: storage.studies.s3UrlForObject(INFERENCE_OUTPUT_PREFIX + 'failures'),
-          kmsKeyId: storage.key.keyArn,
+          s3OutputPath: studies.s3UrlForObject(INFERENCE_OUTPUT_PREFIX + 'responses'),
+          s3FailurePath: studies.s3UrlForObject(INFERENCE_OUTPUT_PREFIX + 'failures'),
+          kmsKeyId: key.keyArn,
           notificationConfig: {
             successTopic: this.successTopic.topicArn,
             errorTopic: this.errorTopic.topicArn,
           },
         },
-        clientConfig: { maxConcurrentInvocationsPerInstance: options.maxConcurrentInvocationsPerInstance },
+        clientConfig: { maxConcurrentInvocationsPerInstance: props.maxConcurrentInvocationsPerInstance },
       },
     }));
 
@@ -209,7 +230,7 @@ export class InferenceEndpoint extends Construct {
       resourceName: this.endpointName,
     });
 
-    this.addAutoscaling(options, endpoint);
+    this.addAutoscaling(props, endpoint);
   }
 
   /**
@@ -217,16 +238,19 @@ export class InferenceEndpoint extends Construct {
    * bucket): the endpoint reads each run's request and volume and the two model versions' files, and
    * writes each run's mask and inference.json and its own output. It lists only the model prefixes.
    */
-  private grantStudyAndModelAccess(storage: Storage, modelPrefixes: string[]): void {
+  private grantStudyAndModelAccess(
+    { key, studies, models }: Pick<InferenceEndpointProps, 'key' | 'studies' | 'models'>,
+    modelPrefixes: string[],
+  ): void {
     const objects = (bucket: s3.IBucket, patterns: readonly string[]) =>
       patterns.map((pattern) => bucket.arnForObjects(pattern));
     this.role.addToPolicy(
       new iam.PolicyStatement({
         actions: ['s3:GetObject'],
         resources: [
-          ...objects(storage.studies, INFERENCE_STUDY_OBJECTS.reads),
+          ...objects(studies, INFERENCE_STUDY_OBJECTS.reads),
           ...objects(
-            storage.models,
+            models,
             modelPrefixes.map((prefix) => `${prefix}*`),
           ),
         ],
@@ -235,18 +259,18 @@ export class InferenceEndpoint extends Construct {
     this.role.addToPolicy(
       new iam.PolicyStatement({
         actions: ['s3:PutObject'],
-        resources: objects(storage.studies, INFERENCE_STUDY_OBJECTS.writes),
+        resources: objects(studies, INFERENCE_STUDY_OBJECTS.writes),
       }),
     );
     this.role.addToPolicy(
       new iam.PolicyStatement({
         actions: ['s3:ListBucket'],
-        resources: [storage.models.bucketArn],
+        resources: [models.bucketArn],
         conditions: { StringLike: { 's3:prefix': modelPrefixes.map((prefix) => `${prefix}*`) } },
       }),
     );
     // Both buckets use the region's key: decrypt what it reads, make data keys for what it writes.
-    storage.key.grant(this.role, 'kms:Decrypt', 'kms:GenerateDataKey');
+    key.grant(this.role, 'kms:Decrypt', 'kms:GenerateDataKey');
   }
 
   /**
@@ -254,13 +278,13 @@ export class InferenceEndpoint extends Construct {
    * the minimum; target tracking cannot leave zero instances, so a step policy on HasBacklogWithoutCapacity
    * sets exactly one instance when requests wait and none is running.
    */
-  private addAutoscaling(options: PipelineOptions, endpoint: sagemaker.CfnEndpoint): void {
+  private addAutoscaling(scaling: ScalingSettings, endpoint: sagemaker.CfnEndpoint): void {
     const target = new autoscaling.ScalableTarget(this, 'Scaling', {
       serviceNamespace: autoscaling.ServiceNamespace.SAGEMAKER,
       resourceId: `endpoint/${this.endpointName}/variant/${VARIANT}`,
       scalableDimension: 'sagemaker:variant:DesiredInstanceCount',
-      minCapacity: options.scaleToZero ? 0 : 1,
-      maxCapacity: options.maxInstances,
+      minCapacity: scaling.scaleToZero ? 0 : 1,
+      maxCapacity: scaling.maxInstances,
     });
     target.node.addDependency(endpoint);
 
@@ -275,11 +299,11 @@ export class InferenceEndpoint extends Construct {
 
     target.scaleToTrackMetric('BacklogPerInstance', {
       customMetric: endpointMetric('ApproximateBacklogSizePerInstance', 'Average'),
-      targetValue: options.maxConcurrentInvocationsPerInstance,
+      targetValue: scaling.maxConcurrentInvocationsPerInstance,
       scaleInCooldown: Duration.minutes(10),
       scaleOutCooldown: Duration.minutes(2),
     });
-    if (options.scaleToZero) {
+    if (scaling.scaleToZero) {
       // One step, one alarm (scaleOnMetric would add a second, lower step, and with exact capacity its
       // "change 0" would set zero instances whenever the backlog is served).
       const leaveZero = new autoscaling.StepScalingAction(this, 'LeaveZero', {

@@ -1,11 +1,17 @@
 import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
+import type * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import {
   COMPLETED_METRIC,
@@ -21,20 +27,22 @@ import {
 } from '../../core/pipeline/metric-names';
 import { REJECTION_CODES } from '../../core/pipeline/failure-kind';
 import { FUNCTIONS, functionEnvironment } from '../../core/pipeline/functions';
-import { PIPELINE_STEPS } from '../../core/pipeline/steps';
+import { PIPELINE_STEPS, type StageName } from '../../core/pipeline/steps';
 import type { PipelineOptions } from '../config';
-import type { InferenceEndpoint } from './inference-endpoint';
 import { PipelineFunction } from './pipeline-function';
-import type { ResultsApi } from './results-api';
-import type { Storage } from './storage';
-import type { StudyWorkflow } from './study-workflow';
 
-export interface MonitoringProps {
-  storage: Storage;
-  workflow: StudyWorkflow;
-  inference: InferenceEndpoint;
-  api: ResultsApi;
-  options: PipelineOptions;
+export interface MonitoringProps extends Readonly<Pick<PipelineOptions, 'alarmEmail' | 'logRetentionDays'>> {
+  /** Encrypts the alarm topic. */
+  readonly key: kms.IKey;
+  /** The studies table the watchdog reads for the oldest study in progress. */
+  readonly table: dynamodb.ITableV2;
+  /** The dead-letter queue: alarmed on, and where the watchdog's failed events go. */
+  readonly deadLetters: sqs.IQueue;
+  readonly studyStateMachine: sfn.IStateMachine;
+  /** The step functions, for the dashboard's durations and errors. */
+  readonly steps: Readonly<Record<StageName, lambda.IFunction>>;
+  readonly endpointName: string;
+  readonly api: apigateway.RestApiBase;
 }
 
 /** A study that has not progressed for longer than the slowest step may take is stuck. */
@@ -48,20 +56,20 @@ export class Monitoring extends Construct {
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
-    const { storage, workflow, inference, api, options } = props;
-    this.alarmTopic = new sns.Topic(this, 'Alarms', { masterKey: storage.key, enforceSSL: true });
+    const { key, table, studyStateMachine, endpointName, api } = props;
+    this.alarmTopic = new sns.Topic(this, 'Alarms', { masterKey: key, enforceSSL: true });
     allowAlarmsToPublish(this.alarmTopic);
-    if (options.alarmEmail)
-      this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(options.alarmEmail));
+    if (props.alarmEmail)
+      this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
 
     const watchdog = new PipelineFunction(this, 'Watchdog', {
       sizing: FUNCTIONS.Watchdog,
-      key: storage.key,
-      logRetentionDays: options.logRetentionDays,
-      environment: functionEnvironment(FUNCTIONS.Watchdog, { studiesTable: storage.table.tableName }),
-      deadLetterQueue: workflow.deadLetters,
+      key,
+      logRetentionDays: props.logRetentionDays,
+      environment: functionEnvironment(FUNCTIONS.Watchdog, { studiesTable: table.tableName }),
+      deadLetterQueue: props.deadLetters,
     });
-    storage.table.grantReadData(watchdog.function);
+    table.grantReadData(watchdog.function);
     new events.Rule(this, 'WatchdogSchedule', {
       description: 'Publish the age of the most stuck in-progress study',
       schedule: events.Schedule.rate(WATCHDOG_RATE),
@@ -79,11 +87,11 @@ export class Monitoring extends Construct {
       new cloudwatch.Metric({
         namespace: 'AWS/SageMaker',
         metricName,
-        dimensionsMap: { EndpointName: inference.endpointName },
+        dimensionsMap: { EndpointName: endpointName },
         statistic,
         period: Duration.minutes(5),
       });
-    const deadLetters = workflow.deadLetters.metricApproximateNumberOfMessagesVisible({
+    const deadLetters = props.deadLetters.metricApproximateNumberOfMessagesVisible({
       period: Duration.minutes(5),
     });
 
@@ -103,7 +111,7 @@ export class Monitoring extends Construct {
     );
     this.alarm(
       'ExecutionsTimedOut',
-      workflow.stateMachine.metricTimedOut({ period: Duration.minutes(5) }),
+      studyStateMachine.metricTimedOut({ period: Duration.minutes(5) }),
       1,
       'A study run hit the state machine timeout.',
     );
@@ -152,16 +160,16 @@ export class Monitoring extends Construct {
     const stages = ['Queued', ...PIPELINE_STEPS.map((s) => s.name)];
 
     new cloudwatch.Dashboard(this, 'Dashboard', {
-      dashboardName: `${props.workflow.stateMachine.stack.stackName}-pipeline`,
+      dashboardName: `${Stack.of(this).stackName}-pipeline`,
       widgets: [
         [
           new cloudwatch.GraphWidget({
             title: 'Study runs',
             left: [
-              workflow.stateMachine.metricStarted(),
-              workflow.stateMachine.metricSucceeded(),
-              workflow.stateMachine.metricFailed(),
-              workflow.stateMachine.metricTimedOut(),
+              studyStateMachine.metricStarted(),
+              studyStateMachine.metricSucceeded(),
+              studyStateMachine.metricFailed(),
+              studyStateMachine.metricTimedOut(),
             ],
           }),
           new cloudwatch.GraphWidget({
@@ -174,14 +182,12 @@ export class Monitoring extends Construct {
           new cloudwatch.GraphWidget({
             title: 'Step duration (ms, p90)',
             left: PIPELINE_STEPS.map((s) =>
-              workflow.functions[s.name].function.metricDuration({ statistic: 'p90', label: s.name }),
+              props.steps[s.name].metricDuration({ statistic: 'p90', label: s.name }),
             ),
           }),
           new cloudwatch.GraphWidget({
             title: 'Step errors',
-            left: PIPELINE_STEPS.map((s) =>
-              workflow.functions[s.name].function.metricErrors({ label: s.name }),
-            ),
+            left: PIPELINE_STEPS.map((s) => props.steps[s.name].metricErrors({ label: s.name })),
           }),
         ],
         [
@@ -195,7 +201,7 @@ export class Monitoring extends Construct {
               new cloudwatch.Metric({
                 namespace: '/aws/sagemaker/Endpoints',
                 metricName: 'GPUUtilization',
-                dimensionsMap: { EndpointName: inference.endpointName, VariantName: 'AllTraffic' },
+                dimensionsMap: { EndpointName: endpointName, VariantName: 'AllTraffic' },
                 statistic: 'Average',
               }),
             ],
@@ -206,8 +212,8 @@ export class Monitoring extends Construct {
           }),
           new cloudwatch.GraphWidget({
             title: 'Results API',
-            left: [api.api.metricCount(), api.api.metricClientError(), api.api.metricServerError()],
-            right: [api.api.metricLatency({ statistic: 'p90' })],
+            left: [api.metricCount(), api.metricClientError(), api.metricServerError()],
+            right: [api.metricLatency({ statistic: 'p90' })],
           }),
         ],
         [

@@ -1,18 +1,20 @@
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { ArnFormat, Fn, Stack } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { FUNCTIONS, functionEnvironment } from '../../core/pipeline/functions';
 import { INCOMING_PREFIX, RESULTS_PREFIX } from '../../core/study/keys';
-import { LIMITS } from '../../core/ingest/limits';
+import { LIMITS } from '../../core/input/limits';
 import { MODEL_VERSION_PATTERN } from '../../core/study/model-keys';
 import { STUDY_ID_PATTERN } from '../../core/study/study-id';
 import type { PipelineOptions } from '../config';
 import { PipelineFunction } from './pipeline-function';
 import { encryptedLogGroup } from './secure-defaults';
-import type { Storage } from './storage';
 
 /** The cards of every fusion model version: a rescore may name any of them. */
 export const RESCORE_MODEL_CARDS = 'models/xgboost/*/model-card.json';
@@ -20,11 +22,17 @@ export const RESCORE_MODEL_CARDS = 'models/xgboost/*/model-card.json';
 /** Polling every few seconds from one hospital gateway stays far below this. */
 const REQUESTS_PER_5_MINUTES_PER_ADDRESS = 1000;
 
-export interface ResultsApiProps {
-  storage: Storage;
-  options: PipelineOptions;
+export interface ResultsApiProps extends Readonly<Pick<PipelineOptions, 'logRetentionDays'>> {
+  readonly key: kms.IKey;
+  /** Uploads go to incoming/ and reports are read from results/ through presigned URLs. */
+  readonly studies: s3.IBucket;
+  /** A rescore checks that the fusion model version it names has a card here. */
+  readonly models: s3.IBucket;
+  readonly table: dynamodb.ITableV2;
   /** The single-study state machine, which POST /studies/{studyId}/rescore starts in rescore mode. */
-  studyStateMachine: sfn.IStateMachine;
+  readonly studyStateMachine: sfn.IStateMachine;
+  /** IAM principal ARNs allowed to call the API; none: any IAM principal of the account. */
+  readonly apiPrincipals: readonly string[];
 }
 
 /**
@@ -38,30 +46,30 @@ export class ResultsApi extends Construct {
 
   constructor(scope: Construct, id: string, props: ResultsApiProps) {
     super(scope, id);
-    const { storage, options, studyStateMachine } = props;
+    const { key, models, table, studyStateMachine, apiPrincipals, logRetentionDays } = props;
     this.handler = new PipelineFunction(this, 'Handler', {
       sizing: FUNCTIONS.Api,
-      key: storage.key,
-      logRetentionDays: options.logRetentionDays,
+      key,
+      logRetentionDays,
       environment: functionEnvironment(FUNCTIONS.Api, {
-        studiesBucket: storage.studies.bucketName,
-        studiesTable: storage.table.tableName,
-        modelsBucket: storage.models.bucketName,
+        studiesBucket: props.studies.bucketName,
+        studiesTable: table.tableName,
+        modelsBucket: models.bucketName,
         stateMachineArn: studyStateMachine.stateMachineArn,
       }),
     });
-    storage.table.grantReadData(this.handler.function);
+    table.grantReadData(this.handler.function);
     // Presigned upload URLs carry the function's permission to write incoming/ and nothing else.
-    storage.studies.grantPut(this.handler.function, `${INCOMING_PREFIX}*`);
+    props.studies.grantPut(this.handler.function, `${INCOMING_PREFIX}*`);
     // Presigned report URLs (lambdas/shared/report-url.ts) carry its permission to read results/.
-    storage.studies.grantRead(this.handler.function, `${RESULTS_PREFIX}*`);
+    props.studies.grantRead(this.handler.function, `${RESULTS_PREFIX}*`);
     // A rescore checks that the fusion model version has a card, then starts the study state machine.
-    storage.models.grantRead(this.handler.function, RESCORE_MODEL_CARDS);
+    models.grantRead(this.handler.function, RESCORE_MODEL_CARDS);
     studyStateMachine.grantStartExecution(this.handler.function);
 
     const callers =
-      options.apiPrincipals.length > 0
-        ? options.apiPrincipals.map((arn) => new iam.ArnPrincipal(arn))
+      apiPrincipals.length > 0
+        ? apiPrincipals.map((arn) => new iam.ArnPrincipal(arn))
         : [new iam.AccountRootPrincipal()];
     this.api = new apigateway.RestApi(this, 'Api', {
       description: 'sap-pipeline results API',
@@ -70,7 +78,7 @@ export class ResultsApi extends Construct {
       deployOptions: {
         stageName: 'v1',
         accessLogDestination: new apigateway.LogGroupLogDestination(
-          encryptedLogGroup(this, 'AccessLogs', storage.key, options.logRetentionDays),
+          encryptedLogGroup(this, 'AccessLogs', key, logRetentionDays),
         ),
         accessLogFormat: apigateway.AccessLogFormat.jsonWithStandardFields(),
         loggingLevel: apigateway.MethodLoggingLevel.ERROR,
@@ -87,7 +95,7 @@ export class ResultsApi extends Construct {
             actions: ['execute-api:Invoke'],
             resources: [Stack.of(this).formatArn({ service: 'execute-api', resource: '*' })],
           }),
-          ...denyOtherCallers(options.apiPrincipals, this),
+          ...denyOtherCallers(apiPrincipals, this),
         ],
       }),
     });
@@ -190,7 +198,7 @@ export class ResultsApi extends Construct {
    * AWS managed rules against common exploits and known bad inputs, a body-size limit outside uploads,
    * and a per-address rate limit.
    */
-  private addFirewall({ storage, options }: ResultsApiProps): void {
+  private addFirewall({ key, logRetentionDays }: ResultsApiProps): void {
     const visibility = (metricName: string) => ({
       sampledRequestsEnabled: true,
       cloudWatchMetricsEnabled: true,
@@ -246,8 +254,8 @@ export class ResultsApi extends Construct {
     const wafLogs = encryptedLogGroup(
       this,
       'FirewallLogs',
-      storage.key,
-      options.logRetentionDays,
+      key,
+      logRetentionDays,
       firewallLogGroupName(Stack.of(this)),
     );
     // The authorization header is never logged.
@@ -333,7 +341,7 @@ function firewallLogGroupName(stack: Stack): string {
  * (https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-authorization-flow.html).
  * An account root ARN admits that account's principals.
  */
-function denyOtherCallers(principals: string[], scope: Construct): iam.PolicyStatement[] {
+function denyOtherCallers(principals: readonly string[], scope: Construct): iam.PolicyStatement[] {
   if (principals.length === 0) return [];
   const accounts = principals.flatMap((arn) => /^arn:[^:]+:iam::(\d{12}):root$/.exec(arn)?.[1] ?? []);
   const identities = principals.filter((arn) => !arn.endsWith(':root'));

@@ -1,8 +1,12 @@
 import { Duration, Lazy } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import { SnsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
@@ -30,21 +34,31 @@ import {
 } from '../../core/study/keys';
 import { modelPrefix } from '../../core/study/model-keys';
 import type { PipelineOptions } from '../config';
-import type { InferenceEndpoint } from './inference-endpoint';
 import { PipelineFunction } from './pipeline-function';
 import { buildPipelineDefinition } from './pipeline-definition';
 import { deadLetterQueue, encryptedLogGroup } from './secure-defaults';
-import type { Storage } from './storage';
 
 /** Every version of the fusion model (models/xgboost/{version}/...). */
 export const FUSION_MODELS = 'models/xgboost/*';
 /** batches/{batchId}/studies/{studyId}.json, for any batch. */
 export const BATCH_OUTCOMES = batchKeys.outcomesPrefix('*');
 
-export interface StudyWorkflowProps {
-  storage: Storage;
-  inference: InferenceEndpoint;
-  options: PipelineOptions;
+export interface StudyWorkflowProps extends Readonly<
+  Pick<PipelineOptions, 'logRetentionDays' | 'imageMemoryMb'>
+> {
+  readonly key: kms.IKey;
+  readonly studies: s3.IBucket;
+  readonly models: s3.IBucket;
+  readonly table: dynamodb.ITableV2;
+  /** The asynchronous endpoint Infer queues requests on, and the topics its outcomes arrive on. */
+  readonly endpoint: {
+    readonly name: string;
+    readonly arn: string;
+    readonly successTopic: sns.ITopic;
+    readonly errorTopic: sns.ITopic;
+  };
+  /** The fusion model version Fuse scores with, unless a run names another. */
+  readonly xgboostVersion: string;
 }
 
 /**
@@ -62,14 +76,14 @@ export class StudyWorkflow extends Construct {
 
   constructor(scope: Construct, id: string, props: StudyWorkflowProps) {
     super(scope, id);
-    const { storage, inference, options } = props;
-    this.deadLetters = deadLetterQueue(this, 'DeadLetters', storage.key);
+    const { key, studies, table, endpoint, logRetentionDays } = props;
+    this.deadLetters = deadLetterQueue(this, 'DeadLetters', key);
     const values: FunctionEnvValues = {
-      studiesBucket: storage.studies.bucketName,
-      modelsBucket: storage.models.bucketName,
-      studiesTable: storage.table.tableName,
-      inferenceEndpoint: inference.endpointName,
-      xgboostModelPrefix: modelPrefix('xgboost', options.modelVersions.xgboost),
+      studiesBucket: studies.bucketName,
+      modelsBucket: props.models.bucketName,
+      studiesTable: table.tableName,
+      inferenceEndpoint: endpoint.name,
+      xgboostModelPrefix: modelPrefix('xgboost', props.xgboostVersion),
       // The state machine is built from the step functions; StartStudy gets its ARN once it exists.
       stateMachineArn: Lazy.string({ produce: () => this.stateMachine.stateMachineArn }),
     };
@@ -77,8 +91,8 @@ export class StudyWorkflow extends Construct {
     const make = (name: FunctionName, sizing: LambdaSizing, onFailure?: sqs.IQueue) =>
       new PipelineFunction(this, name, {
         sizing,
-        key: storage.key,
-        logRetentionDays: options.logRetentionDays,
+        key,
+        logRetentionDays,
         environment: functionEnvironment(FUNCTIONS[name], values),
         deadLetterQueue: onFailure,
       });
@@ -86,10 +100,7 @@ export class StudyWorkflow extends Construct {
     const stepFunctions = Object.fromEntries(
       PIPELINE_STEPS.map((step) => [
         step.name,
-        make(
-          step.name,
-          VOLUME_STEPS.includes(step.name) ? { ...step, memoryMb: options.imageMemoryMb } : step,
-        ),
+        make(step.name, VOLUME_STEPS.includes(step.name) ? { ...step, memoryMb: props.imageMemoryMb } : step),
       ]),
     ) as Record<StageName, PipelineFunction>;
     const recordFailure = make('RecordFailure', RECORD_FAILURE);
@@ -115,7 +126,7 @@ export class StudyWorkflow extends Construct {
       timeout: Duration.seconds(EXECUTION_TIMEOUT_SECONDS),
       tracingEnabled: true,
       logs: {
-        destination: encryptedLogGroup(this, 'ExecutionLogs', storage.key, options.logRetentionDays),
+        destination: encryptedLogGroup(this, 'ExecutionLogs', key, logRetentionDays),
         level: sfn.LogLevel.ALL,
         // State carries study ids and S3 keys only, never clinical values or image data.
         includeExecutionData: true,
@@ -125,16 +136,16 @@ export class StudyWorkflow extends Construct {
     // Manifest arrival → one execution per manifest version.
     this.stateMachine.grantStartExecution(startStudy.function);
     // The conditional put, then GetItem when it fails (a repeated or late event).
-    storage.table.grantReadWriteData(startStudy.function);
+    table.grantReadWriteData(startStudy.function);
     // HeadObject of the manifest: only its current version starts a run.
-    storage.studies.grantRead(startStudy.function, `${INCOMING_PREFIX}*/${MANIFEST_FILE}`);
+    studies.grantRead(startStudy.function, `${INCOMING_PREFIX}*/${MANIFEST_FILE}`);
     new events.Rule(this, 'ManifestUploaded', {
       description: `Start the pipeline when ${INCOMING_PREFIX}{studyId}/${MANIFEST_FILE} is written`,
       eventPattern: {
         source: ['aws.s3'],
         detailType: ['Object Created'],
         detail: {
-          bucket: { name: [storage.studies.bucketName] },
+          bucket: { name: [studies.bucketName] },
           object: { key: events.Match.wildcard(`${INCOMING_PREFIX}*/${MANIFEST_FILE}`) },
         },
       },
@@ -148,22 +159,21 @@ export class StudyWorkflow extends Construct {
     });
 
     // Endpoint notification → the waiting Infer task token.
-    for (const topic of [inference.successTopic, inference.errorTopic]) {
+    for (const topic of [endpoint.successTopic, endpoint.errorTopic]) {
       inferenceCallback.function.addEventSource(
         new SnsEventSource(topic, { deadLetterQueue: this.deadLetters }),
       );
     }
     this.stateMachine.grantTaskResponse(inferenceCallback.function);
-    storage.table.grantReadWriteData(inferenceCallback.function);
+    table.grantReadWriteData(inferenceCallback.function);
   }
 
   /** Each step reads and writes only the prefixes it owns. */
   private grantStepAccess(
-    { storage, inference }: StudyWorkflowProps,
+    { studies, models, table, endpoint }: StudyWorkflowProps,
     steps: Record<StageName, PipelineFunction>,
     recordFailure: PipelineFunction,
   ): void {
-    const { studies, models, table } = storage;
     for (const step of [...Object.values(steps), recordFailure]) table.grantWriteData(step.function);
 
     studies.grantRead(steps.Validate.function, `${INCOMING_PREFIX}*`);
@@ -174,7 +184,7 @@ export class StudyWorkflow extends Construct {
     steps.Infer.function.addToRolePolicy(
       new iam.PolicyStatement({
         actions: ['sagemaker:InvokeEndpointAsync'],
-        resources: [inference.endpointArn],
+        resources: [endpoint.arn],
       }),
     );
 

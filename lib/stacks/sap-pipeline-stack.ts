@@ -1,4 +1,5 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
 import type { PipelineOptions } from '../config';
 import { acknowledgeFindings } from '../nag-acknowledgements';
@@ -8,6 +9,7 @@ import { Monitoring } from '../constructs/monitoring';
 import { ResultsApi } from '../constructs/results-api';
 import { Storage } from '../constructs/storage';
 import { StudyWorkflow } from '../constructs/study-workflow';
+import { PIPELINE_STEPS, type StageName } from '../../core/pipeline/steps';
 
 export interface SapPipelineStackProps extends StackProps {
   options: PipelineOptions;
@@ -27,30 +29,68 @@ export class SapPipelineStack extends Stack {
     super(scope, id, props);
     const { options } = props;
     this.options = options;
-    this.storage = new Storage(this, 'Storage', { workRetentionDays: options.workRetentionDays });
-    this.inference = new InferenceEndpoint(this, 'Inference', { storage: this.storage, options });
-    this.workflow = new StudyWorkflow(this, 'Workflow', {
-      storage: this.storage,
-      inference: this.inference,
-      options,
+    const storage = (this.storage = new Storage(this, 'Storage', {
+      workRetentionDays: options.workRetentionDays,
+    }));
+    const { key, studies, models, table } = storage;
+    const { logRetentionDays } = options;
+    this.inference = new InferenceEndpoint(this, 'Inference', {
+      key,
+      studies,
+      models,
+      modelVersions: options.modelVersions,
+      instanceType: options.instanceType,
+      maxInstances: options.maxInstances,
+      scaleToZero: options.scaleToZero,
+      maxConcurrentInvocationsPerInstance: options.maxConcurrentInvocationsPerInstance,
+      logRetentionDays,
     });
+    this.workflow = new StudyWorkflow(this, 'Workflow', {
+      key,
+      studies,
+      models,
+      table,
+      endpoint: {
+        name: this.inference.endpointName,
+        arn: this.inference.endpointArn,
+        successTopic: this.inference.successTopic,
+        errorTopic: this.inference.errorTopic,
+      },
+      xgboostVersion: options.modelVersions.xgboost,
+      imageMemoryMb: options.imageMemoryMb,
+      logRetentionDays,
+    });
+    const studyStateMachine = this.workflow.stateMachine;
     this.api = new ResultsApi(this, 'Results', {
-      storage: this.storage,
-      options,
-      studyStateMachine: this.workflow.stateMachine,
+      key,
+      studies,
+      models,
+      table,
+      studyStateMachine,
+      apiPrincipals: options.apiPrincipals,
+      logRetentionDays,
     });
     this.monitoring = new Monitoring(this, 'Monitoring', {
-      storage: this.storage,
-      workflow: this.workflow,
-      inference: this.inference,
-      api: this.api,
-      options,
+      key,
+      table,
+      deadLetters: this.workflow.deadLetters,
+      studyStateMachine,
+      steps: stepFunctionsOf(this.workflow),
+      endpointName: this.inference.endpointName,
+      api: this.api.api,
+      alarmEmail: options.alarmEmail,
+      logRetentionDays,
     });
     this.batch = new BatchWorkflow(this, 'Batch', {
-      storage: this.storage,
-      options,
-      studyStateMachine: this.workflow.stateMachine,
+      key,
+      studies,
+      xgboostVersion: options.modelVersions.xgboost,
+      maxInstances: options.maxInstances,
+      maxConcurrentInvocationsPerInstance: options.maxConcurrentInvocationsPerInstance,
+      studyStateMachine,
       alarmTopic: this.monitoring.alarmTopic,
+      logRetentionDays,
+      workRetentionDays: options.workRetentionDays,
     });
     acknowledgeFindings(this);
 
@@ -73,4 +113,11 @@ export class SapPipelineStack extends Stack {
     });
     new CfnOutput(this, 'InferenceEndpointName', { value: this.inference.endpointName });
   }
+}
+
+/** The Lambda function of each pipeline step. */
+function stepFunctionsOf(workflow: StudyWorkflow): Record<StageName, lambda.IFunction> {
+  const steps = {} as Record<StageName, lambda.IFunction>;
+  for (const { name } of PIPELINE_STEPS) steps[name] = workflow.functions[name].function;
+  return steps;
 }

@@ -10,7 +10,7 @@ import { batchKeys, type BatchOutcome } from '../../core/batch/outcome';
 import { batchOutputs, type BatchOutputs } from '../../core/batch/outputs';
 import { parseBatchOutcome } from '../../core/batch/parse-outcome';
 import { DEFAULT_BATCH_PRICING } from '../../core/batch/summary';
-import { mapLimited } from '../../core/ingest/validate-study';
+import { mapLimited } from '../../core/async/map-limited';
 import type { RunMode, StudyRun } from '../../core/pipeline/run';
 import { executionNameFor } from '../../core/study/study-id';
 import { readBatchOutcomes, writeBatchOutputs } from '../../lambdas/batch-summary/batch-store';

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { describeIssue } from '../../core/ingest/issues';
+import { describeIssue } from '../../core/input/issues';
 import type { Manifest } from '../../core/ingest/manifest';
-import { mapLimited } from '../../core/ingest/validate-study';
+import { mapLimited } from '../../core/async/map-limited';
 import { planUpload } from '../../core/study/upload-plan';
 import { readStudyFolder } from '../study-folder';
 

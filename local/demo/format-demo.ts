@@ -4,7 +4,7 @@ import type { ScoreResult } from '../../core/scores';
 import type { StageTiming } from '../stack/progress';
 import type { DemoOutcome } from './run-demo';
 
-/** The classic scores shown beside the model, in this order (ARCHITECTURE.md). */
+/** The classic scores every result shows beside the model (README, first paragraphs), in this order. */
 const SIDE_BY_SIDE = ['bisap', 'ranson', 'mctsi', 'sirs'] as const;
 
 interface StoredResult {

@@ -5,7 +5,7 @@ import { GetObjectCommand, NoSuchKey } from '@aws-sdk/client-s3';
 import type { StageName } from '../../core/pipeline/steps';
 import { studyKeys, workKeys } from '../../core/study/keys';
 import { ResultsApiClient, type StudyView } from '../api-client';
-import { submitCommand } from '../cli/submit-command';
+import { main } from '../../cli/main';
 import { stageTimings, recordRunnerEvents, type StageTiming } from '../stack/progress';
 import { describeNotice, startLocalStack, type LocalStack } from '../stack/stack';
 import { writeSampleStudy, type SampleStudy } from './sample-study';
@@ -129,12 +129,12 @@ export async function runDemo(options: DemoOptions): Promise<DemoOutcome> {
   }
 }
 
-/** `sap submit <folder> --endpoint <api>`, as a user runs it; returns the studyId it printed. */
+/** `sap submit <folder> --endpoint <api> --json`, as a user runs it; returns the studyId it printed. */
 async function submit(folder: string, apiUrl: string): Promise<string> {
   const out: string[] = [];
   const err: string[] = [];
   const io = { out: (text: string) => out.push(text), err: (text: string) => err.push(text) };
-  const code = await submitCommand([folder, '--endpoint', apiUrl], { io, json: true });
+  const code = await main(['submit', folder, '--endpoint', apiUrl, '--json'], io);
   if (code !== 0) throw new Error(`sap submit failed: ${err.join('\n')}`);
   return (JSON.parse(out.join('\n')) as { studyId: string }).studyId;
 }

@@ -1,3 +1,4 @@
+import { OUTCOME_SPELLINGS, parseOutcomeText } from '../../core/evaluation';
 import { loadFusionModel } from '../../core/fusion/load-model';
 import { normaliseClinical } from '../../core/ingest/clinical';
 import { classicScores } from '../../core/scores';
@@ -35,9 +36,10 @@ export function parseCsv(text: string): Record<string, string | null>[] {
 }
 
 /**
- * Reads a cohort: the outcome column (1 = SAP), the model's probability (a `probability` column, or the
- * model applied to its feature columns), classic scores given as columns or computed from clinical columns
- * named by their clinical.json path (`admission.urea`, `h48.calcium`, `ct.balthazarGrade`, ...).
+ * Reads a cohort: the outcome column (1 = SAP, spelled as OUTCOME_SPELLINGS lists), the model's probability
+ * (a `probability` column, or the model applied to its feature columns), classic scores given as columns or
+ * computed from clinical columns named by their clinical.json path (`admission.urea`, `h48.calcium`,
+ * `ct.balthazarGrade`, ...).
  */
 export function readCohort(
   rows: Record<string, string | null>[],
@@ -46,9 +48,12 @@ export function readCohort(
   const n = rows.length;
   const outcome = Float64Array.from(rows, (r, i) => {
     const v = r[options.outcome];
-    if (v !== '0' && v !== '1')
-      throw new Error(`row ${i + 2}: ${options.outcome} must be 0 or 1, got ${JSON.stringify(v)}`);
-    return Number(v);
+    const label = parseOutcomeText(v);
+    if (label === undefined)
+      throw new Error(
+        `row ${i + 2}: ${options.outcome} must be ${OUTCOME_SPELLINGS}; got ${JSON.stringify(v)}`,
+      );
+    return label;
   });
   const systems: Record<string, Float64Array> = {};
   const missing: Record<string, number> = {};

@@ -14,7 +14,7 @@ import {
 } from '../../core/evaluation';
 import type { Cohort } from './cohort';
 
-/** Conventional cut-offs of the classic scores (../shared/domain/scores.md): at or above means "severe". */
+/** Conventional cut-offs of the classic scores (their published high-risk thresholds, core/scores): at or above means "severe". */
 export const SCORE_CUTOFFS: Record<string, number> = {
   bisap: 3,
   ranson: 3,

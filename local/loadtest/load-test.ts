@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
-import { mapLimited } from '../../core/ingest/validate-study';
+import { mapLimited } from '../../core/async/map-limited';
 import { FINAL_STATUSES, type StudyStatus } from '../../core/study/status';
 import { ResultsApiClient, type StudyView } from '../api-client';
 import { startLocalStack } from '../stack/stack';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { MANIFEST_FILE } from '../../core/ingest/manifest';
-import { mapLimited } from '../../core/ingest/validate-study';
+import { mapLimited } from '../../core/async/map-limited';
 import type { UploadRequest } from '../../core/study/upload-plan';
 import { ResultsApiClient } from '../api-client';
 import { putPresigned } from '../presigned-upload';

@@ -48,6 +48,8 @@ import { delay } from './step-functions/timers';
 
 /** Downloading and loading the models: tsx compiles the container's code first (seconds on a busy machine). */
 const CONTAINER_STARTUP_SECONDS = 180;
+/** Ports tried for the container before its start fails. */
+const CONTAINER_PORT_ATTEMPTS = 3;
 /**
  * No timeout scaled by `timeScale` is shorter than this (or than its deployed value): the functions need
  * real time on this machine however fast the clock runs, and the SDK's own retries back off for seconds
@@ -408,17 +410,26 @@ async function startContainer(settings: {
   threads: number;
   logLevel: string;
 }): Promise<InferenceContainer> {
-  return startInferenceContainer({
-    modelEnvironment: settings.modelEnvironment,
-    localOverrides: containerLocalOverrides({
-      s3Endpoint: settings.s3Endpoint,
-      port: await freeLoopbackPort(),
-      threads: settings.threads,
-      logLevel: settings.logLevel,
-    }),
-    forwardOutput: settings.logLevel !== 'SILENT',
-    startupTimeoutSeconds: CONTAINER_STARTUP_SECONDS,
-  });
+  // The port was free when chosen, but another process (a parallel test file) may bind it before the
+  // container does: the container then exits with EADDRINUSE, and a fresh port is tried.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startInferenceContainer({
+        modelEnvironment: settings.modelEnvironment,
+        localOverrides: containerLocalOverrides({
+          s3Endpoint: settings.s3Endpoint,
+          port: await freeLoopbackPort(),
+          threads: settings.threads,
+          logLevel: settings.logLevel,
+        }),
+        forwardOutput: settings.logLevel !== 'SILENT',
+        startupTimeoutSeconds: CONTAINER_STARTUP_SECONDS,
+      });
+    } catch (error) {
+      const portTaken = error instanceof Error && error.message.includes('EADDRINUSE');
+      if (!portTaken || attempt === CONTAINER_PORT_ATTEMPTS) throw error;
+    }
+  }
 }
 
 function wantedPorts(given: LocalStackOptions['ports'] = {}): Ports {

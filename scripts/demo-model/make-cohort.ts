@@ -16,7 +16,7 @@ import { encodeNiftiGz, readNiftiHuVolume } from '../../core/imaging/nifti';
 import type { Vec3, Volume } from '../../core/imaging/volume';
 import { loadModels } from '../../core/inference/models';
 import { runInference } from '../../core/inference/pipeline';
-import { describeIssue } from '../../core/ingest/issues';
+import { describeIssue } from '../../core/input/issues';
 import type { StudySource } from '../../core/ingest/study-source';
 import { validateStudy } from '../../core/ingest/validate-study';
 import { generatePhantom, phantomStudyFiles } from '../../core/phantom';

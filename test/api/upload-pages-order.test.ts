@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { LIMITS } from '../../core/ingest/limits';
+import { LIMITS } from '../../core/input/limits';
 import { UPLOAD_PAGE, type UploadRequest } from '../../core/study/upload-plan';
 import { handler } from '../../lambdas/api/handler';
 

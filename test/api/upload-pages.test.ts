@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { describe, expect, it, vi } from 'vitest';
-import { LIMITS } from '../../core/ingest/limits';
+import { LIMITS } from '../../core/input/limits';
 import { UPLOAD_PAGE, type UploadRequest } from '../../core/study/upload-plan';
 import { handler } from '../../lambdas/api/handler';
 import { validateAgainstOpenApi } from '../support/openapi';

@@ -1,13 +1,14 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import type { IssueCode } from '../../core/ingest/issues';
+import type { IssueCode } from '../../core/input/issues';
 import { buildNifti, DT } from '../imaging/nifti-builder';
+import { SAMPLES } from '../imaging/samples';
 import { syntheticSlice } from '../fixtures/dicom/synthetic';
 import { makeZip } from '../support/zip-writer';
 import { VALID_CLINICAL, json, manifestFor, smallCtNifti, study, type StudyFiles } from './study-builder';
 
 /**
  * The bad-input corpus: studies that must be rejected, each with the code it must be rejected with.
- * Built from the real samples in ../shared/samples and from synthetic bytes, in memory, so that tests (and
+ * Built from the real samples in test/fixtures/samples and from synthetic bytes, in memory, so that tests (and
  * later the local stack) can write each one as a study folder. Every case also keeps the rest of the study
  * valid, so the expected code is the one its defect causes.
  */
@@ -17,7 +18,6 @@ export interface BadInput {
   build: () => StudyFiles;
 }
 
-const SAMPLES = new URL('../../../shared/samples/', import.meta.url);
 const sample = (relative: string) => new Uint8Array(readFileSync(new URL(relative, SAMPLES)));
 const sampleSeries = (folder: string): StudyFiles =>
   Object.fromEntries(

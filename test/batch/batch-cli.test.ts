@@ -7,7 +7,7 @@ import { generatePhantom, phantomStudyFiles } from '../../core/phantom';
 import { itemLine, progressLine, progressReporter } from '../../local/batch/progress-bar';
 import type { BatchProgress } from '../../local/batch/run-batch';
 import { readBatchFolder } from '../../local/batch/study-folders';
-import { EXIT, main } from '../../local/cli/main';
+import { EXIT, main } from '../../cli/main';
 import { writeStudy } from '../bad-inputs/study-builder';
 
 async function sap(...argv: string[]) {
@@ -38,10 +38,10 @@ afterAll(async () => {
 
 describe('sap batch', () => {
   it.each([
-    [['batch'], /usage: sap batch <run/],
-    [['batch', 'frob'], /not "frob"/],
-    [['batch', 'constructor'], /not "constructor"/],
-    [['batch', 'run'], /one folder of study folders/],
+    [['batch'], /Usage: sap batch \[options\] \[command\]/],
+    [['batch', 'frob'], /unknown command 'frob'/],
+    [['batch', 'constructor'], /unknown command 'constructor'/],
+    [['batch', 'run'], /missing required argument 'folder'/],
     [['batch', 'run', '/no/such/folder'], /is not a folder/],
     [['batch', 'run', '.', '--mode', 'fast'], /mode/],
     [['batch', 'run', '.', '--workers', '0'], /workers/],

@@ -3,7 +3,7 @@ import { decodeEventKey, studyIdOfManifestKey, studyKeys, workKeys } from '../..
 import { IN_PROGRESS_STATUSES, oldestProgressAgeSeconds } from '../../core/study/progress-age';
 import { PROGRESS, STUDY_STATUSES, canMove, statusesBefore, type StudyStatus } from '../../core/study/status';
 import { executionNameFor, isStudyId } from '../../core/study/study-id';
-import { LIMITS } from '../../core/ingest/limits';
+import { LIMITS } from '../../core/input/limits';
 import { planUpload, uploadRequestSchema } from '../../core/study/upload-plan';
 
 const ID_64 = 'a'.repeat(64);

@@ -3,7 +3,7 @@ import { DAYS_PER_MONTH, estimateCost, type CostInput } from '../../core/cost/es
 import { alwaysOnInstances, scaleToZeroUptime } from '../../core/cost/gpu-uptime';
 import { PRICE_TABLES, priceTableSchema } from '../../core/cost/prices';
 import { studyUsage } from '../../core/cost/usage';
-import { main } from '../../local/cli/main';
+import { main } from '../../cli/main';
 
 const prices = PRICE_TABLES['us-east-1']!;
 const timing = { coldStartSeconds: 480, idleTailSeconds: 1500 };

@@ -4,7 +4,7 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generatePhantom, phantomStudyFiles } from '../../core/phantom';
-import { main } from '../../local/cli/main';
+import { main } from '../../cli/main';
 import { LOCAL_NAMES } from '../../local/stack/local-env';
 import { REPO_ROOT } from '../../local/stack/paths';
 import { startE2eStack, type E2eStack } from './local-stack';

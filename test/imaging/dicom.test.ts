@@ -6,9 +6,8 @@ import { decodeJpegLosslessFrame } from '../../core/imaging/dicom/jpeg-lossless'
 import { decodeRleFrame } from '../../core/imaging/dicom/rle';
 import type { SyntheticSlice } from '../fixtures/dicom/synthetic';
 import { TAGS, syntheticSlice, writeDicom } from '../fixtures/dicom/synthetic';
-import { issuesOf } from './samples';
+import { DICOM_SAMPLES as samples, issuesOf } from './samples';
 
-const samples = new URL('../../../shared/samples/dicom/', import.meta.url);
 const fixtures = new URL('../fixtures/dicom/', import.meta.url);
 const file = (name: string, base = samples): DicomFile => ({
   name,

@@ -1,7 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { niftiToHuVolume, readNifti, readNiftiHeader, readNiftiHuVolume } from '../../core/imaging/nifti';
-import { LIMITS } from '../../core/ingest/limits';
+import { LIMITS } from '../../core/input/limits';
 import { DT, buildNifti, gz } from './nifti-builder';
 import { issuesOf, sampleBytes } from './samples';
 

@@ -1,11 +1,15 @@
-/** The shared NIfTI samples (beside the clone, see ../shared/samples/LICENSES.md) and nibabel's reference values. */
+/** The real DICOM and NIfTI samples (test/fixtures/samples, see its README.md) and nibabel's reference values. */
 import { readFileSync } from 'node:fs';
-import { InputRejected, type ValidationIssue } from '../../core/ingest/issues';
+import { InputRejected, type ValidationIssue } from '../../core/input/issues';
 
-const SAMPLES = new URL('../../../shared/samples/nifti/', import.meta.url);
+/** In the repository, so that a clone passes its tests with nothing beside it. */
+export const SAMPLES = new URL('../fixtures/samples/', import.meta.url);
+export const DICOM_SAMPLES = new URL('dicom/', SAMPLES);
+const NIFTI_SAMPLES = new URL('nifti/', SAMPLES);
 
+/** A NIfTI sample, by its path under samples/nifti (e.g. `nibabel/standard.nii.gz`). */
 export function sampleBytes(relative: string): Uint8Array {
-  return new Uint8Array(readFileSync(new URL(relative, SAMPLES)));
+  return new Uint8Array(readFileSync(new URL(relative, NIFTI_SAMPLES)));
 }
 
 interface VoxelReference {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LIMITS } from '../../core/ingest/limits';
+import { LIMITS } from '../../core/input/limits';
 import { VOLUME_STEP_MEMORY_MB } from '../../core/pipeline/steps';
 import { volumePeakMemoryMiB, VOLUME_MEMORY_MODEL } from '../../core/imaging/volume-memory';
 

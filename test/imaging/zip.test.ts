@@ -3,9 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { readDicomSeries } from '../../core/imaging/dicom';
 import type { ReadZipOptions } from '../../core/imaging/zip';
 import { readZip } from '../../core/imaging/zip';
-import type { ValidationIssue } from '../../core/ingest/issues';
-import { InputRejected } from '../../core/ingest/issues';
+import type { ValidationIssue } from '../../core/input/issues';
+import { InputRejected } from '../../core/input/issues';
 import { makeZip } from '../support/zip-writer';
+import { DICOM_SAMPLES } from './samples';
 
 async function issuesOf(bytes: Uint8Array, options?: ReadZipOptions): Promise<ValidationIssue[]> {
   try {
@@ -37,7 +38,7 @@ describe('zip', () => {
   });
 
   it('carries a DICOM series through intact', async () => {
-    const dir = new URL('../../../shared/samples/dicom/pydicom_ct_series_CT5N/', import.meta.url);
+    const dir = new URL('pydicom_ct_series_CT5N/', DICOM_SAMPLES);
     const originals = readdirSync(dir).map((name) => ({
       name: `CT5N/${name}`,
       bytes: readFileSync(new URL(name, dir)),

@@ -3,7 +3,7 @@ import type { Vec3, Volume } from '../../core/imaging/volume';
 import { keepLargestComponent } from '../../core/inference/largest-component';
 import { resampleTrilinear, inverseAxis, type Axes } from '../../core/inference/resample';
 import { volumeMask } from '../../core/inference/volume-mask';
-import { centreAlignedGrid } from '../../core/radiomics/processing';
+import { centreAlignedGrid } from '../../core/imaging/grid/grid';
 import { fill, voxels } from './grids';
 
 const identityAffine = (s: Vec3) => [s[0], 0, 0, 0, 0, s[1], 0, 0, 0, 0, s[2], 0, 0, 0, 0, 1];

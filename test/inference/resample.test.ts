@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Vec3 } from '../../core/imaging/volume';
 import { inverseAxis, resampleTrilinear, resizeAxis, type Axes } from '../../core/inference/resample';
-import { axisPosition, centreAlignedGrid, interpolateRoi } from '../../core/radiomics/processing';
+import { axisPosition, centreAlignedGrid } from '../../core/imaging/grid/grid';
+import { interpolateRoi } from '../../core/radiomics/processing';
 import { fill, maxAbsDiff, voxels } from './grids';
 
 const ramp = (i: number, j: number, k: number) => 3 * i - 5 * j + 2.5 * k + 7;

@@ -3,7 +3,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { StateMachineDefinition } from '../support/state-machine-definitions';
 import { stateMachineDefinitions } from '../support/state-machine-definitions';
-import { synthApp } from '../support/synth';
+import { sharedSynth } from '../support/synth';
 
 /**
  * Every state machine the stack deploys is valid Amazon States Language, checked offline with
@@ -21,7 +21,7 @@ interface Processor {
 let machines: StateMachineDefinition[];
 
 beforeAll(() => {
-  const { stacks } = synthApp();
+  const { stacks } = sharedSynth();
   const stack = stacks[0]!;
   machines = stateMachineDefinitions(Template.fromStack(stack).toJSON(), stack.region);
 });

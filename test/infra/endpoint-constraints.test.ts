@@ -15,7 +15,7 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { PIPELINE_STEPS } from '../../core/pipeline/steps';
 import { hasInstanceStorage } from '../../lib/constructs/instance-storage';
 import { handler as infer } from '../../lambdas/infer/handler';
-import { synthApp } from '../support/synth';
+import { sharedSynth, synthApp } from '../support/synth';
 
 vi.hoisted(() => {
   Object.assign(process.env, {
@@ -40,8 +40,9 @@ type Resource = {
   DeletionPolicy?: string;
 };
 
-function synth(context: Record<string, unknown> = {}) {
-  const { app, stacks } = synthApp(context);
+function synth(context?: Record<string, unknown>) {
+  // The default app is read only here: the tests that share it in one process build it once.
+  const { app, stacks } = context ? synthApp(context) : sharedSynth();
   const stack = stacks[0]!;
   const template = Template.fromStack(stack);
   const resources = template.toJSON().Resources as Record<string, Resource>;

@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { inferenceContainerEnvironment } from '../../core/pipeline/container-settings';
 import { FUNCTION_ENV } from '../../core/pipeline/function-env';
 import {
+  DEPLOY_TIME_FUNCTIONS,
   FUNCTIONS,
   functionEnvironment,
   functionOfHandler,
@@ -16,7 +17,7 @@ import {
 import { modelPrefix } from '../../core/study/model-keys';
 import { PipelineFunction } from '../../lib/constructs/pipeline-function';
 import type { SapPipelineStack } from '../../lib/stacks/sap-pipeline-stack';
-import { synthApp } from '../support/synth';
+import { sharedSynth } from '../support/synth';
 
 /**
  * The synthesized template's functions and inference container are built from the one definition the
@@ -29,19 +30,19 @@ type Resource = { Type: string; Properties: Record<string, unknown> };
  * Lambda functions outside the pipeline, by logical id: they run at deploy time, inside CloudFormation,
  * and the local stack never runs them.
  */
-const DEPLOY_TIME_FUNCTIONS = [
+const DEPLOY_TIME_LOGICAL_IDS = [
   // CDK's handler that writes the studies bucket's notification configuration.
   'BucketNotificationsHandler',
   // Copies the demo models into the models bucket on the first deploy (lib/constructs/demo-models.ts).
   'InferenceDemoModelsCopier',
 ];
-const DEPLOY_TIME_HANDLERS = ['lambdas/install-demo-models/handler.ts'];
+const DEPLOY_TIME_HANDLERS: string[] = Object.values(DEPLOY_TIME_FUNCTIONS).map((f) => f.handler);
 
 let stack: SapPipelineStack;
 let resources: Record<string, Resource>;
 
 beforeAll(() => {
-  stack = synthApp().stacks[0]!;
+  stack = sharedSynth().stacks[0]!;
   resources = Template.fromStack(stack).toJSON().Resources as Record<string, Resource>;
 });
 
@@ -80,7 +81,7 @@ describe('the functions of the template are their shared definitions', () => {
     const others = lambdas.filter(([id]) => !ours.has(id)).map(([id]) => id);
     for (const id of others) {
       expect(
-        DEPLOY_TIME_FUNCTIONS.some((prefix) => id.startsWith(prefix)),
+        DEPLOY_TIME_LOGICAL_IDS.some((prefix) => id.startsWith(prefix)),
         `${id} has no definition in core/pipeline/functions.ts`,
       ).toBe(true);
     }
@@ -98,6 +99,19 @@ describe('the functions of the template are their shared definitions', () => {
       expect(resource.Properties.Timeout).toBe(definition.timeoutSeconds);
     },
   );
+});
+
+describe('the functions that run at deploy time are their shared definitions', () => {
+  it.each(Object.entries(DEPLOY_TIME_FUNCTIONS))('%s: MemorySize and Timeout', (_, definition) => {
+    const built = stack.node
+      .findAll()
+      .filter((c): c is PipelineFunction => c instanceof PipelineFunction)
+      .filter((c) => c.sizing.handler === definition.handler);
+    expect(built).toHaveLength(1);
+    const logicalId = stack.getLogicalId(built[0]!.function.node.defaultChild as CfnElement);
+    expect(resources[logicalId]!.Properties.MemorySize).toBe(definition.memoryMb);
+    expect(resources[logicalId]!.Properties.Timeout).toBe(definition.timeoutSeconds);
+  });
 });
 
 describe('the inference container', () => {

@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LIMITS } from '../../core/ingest/limits';
+import { LIMITS } from '../../core/input/limits';
 import { readOptions } from '../../lib/config';
-import { main } from '../../local/cli/main';
+import { main } from '../../cli/main';
 import { startFakeResultsApi } from '../local/fake-results-api';
-import { synthApp } from '../support/synth';
+import { sharedSynth, synthApp } from '../support/synth';
 import { missingPublishPermissions, topicPublishers, type Resource } from '../support/topic-publishers';
 import { bodySizeBlock } from '../support/waf-body-size';
 
@@ -21,7 +21,7 @@ const synthResources = (context: Record<string, unknown> = {}): Resources =>
   Template.fromStack(synthApp(context).stacks[0]!).toJSON().Resources as Resources;
 
 beforeAll(() => {
-  resources = synthResources();
+  resources = Template.fromStack(sharedSynth().stacks[0]!).toJSON().Resources as Resources;
 });
 
 const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);

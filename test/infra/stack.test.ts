@@ -1,7 +1,7 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PIPELINE_STEPS } from '../../core/pipeline/steps';
-import { synthApp } from '../support/synth';
+import { sharedSynth, synthApp } from '../support/synth';
 
 type Resources = Record<string, { Type: string; Properties: Record<string, unknown> }>;
 
@@ -9,7 +9,7 @@ let template: Template;
 let resources: Resources;
 
 beforeAll(() => {
-  const { stacks } = synthApp();
+  const { stacks } = sharedSynth();
   template = Template.fromStack(stacks[0]!);
   resources = template.toJSON().Resources as Resources;
 });

@@ -9,8 +9,8 @@ import {
   type ClinicalNormalisation,
   type NormalisedClinical,
 } from '../../core/ingest/clinical';
-import { ISSUE_CODES } from '../../core/ingest/issues';
-import { LIMITS } from '../../core/ingest/limits';
+import { ISSUE_CODES } from '../../core/input/issues';
+import { LIMITS } from '../../core/input/limits';
 
 const FIXTURES = new URL('../fixtures/ingest/clinical/', import.meta.url);
 const fixture = (name: string): unknown => JSON.parse(readFileSync(new URL(name, FIXTURES), 'utf8'));

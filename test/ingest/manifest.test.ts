@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseJsonDocument } from '../../core/ingest/json-document';
-import { LIMITS } from '../../core/ingest/limits';
+import { LIMITS } from '../../core/input/limits';
 import {
   checkManifest,
   checksumIssue,

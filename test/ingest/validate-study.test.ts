@@ -5,8 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { folderSource } from '../../core/ingest/folder-source';
 import { validateStudy } from '../../core/ingest/validate-study';
 import { axisCodes } from '../../core/imaging/orientation';
-import { main } from '../../local/cli/main';
+import { main } from '../../cli/main';
 import { syntheticSlice } from '../fixtures/dicom/synthetic';
+import { DICOM_SAMPLES } from '../imaging/samples';
 import { makeZip } from '../support/zip-writer';
 import {
   json,
@@ -100,7 +101,7 @@ describe('validateStudy: rejected studies', () => {
   });
 
   it('loads the real 5-slice CT series with its known HU statistics, then rejects it for too few slices', async () => {
-    const folder = new URL('../../../shared/samples/dicom/pydicom_ct_series_CT5N/', import.meta.url);
+    const folder = new URL('pydicom_ct_series_CT5N/', DICOM_SAMPLES);
     const image = Object.fromEntries(
       readdirSync(folder).map((f) => [`image/${f}`, new Uint8Array(readFileSync(new URL(f, folder)))]),
     );

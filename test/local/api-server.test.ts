@@ -6,7 +6,7 @@ import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-d
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ApiServer } from '../../local/api-server';
-import { main } from '../../local/cli/main';
+import { main } from '../../cli/main';
 import { startS3, type LocalS3 } from '../../local/stack/s3-server';
 import { validateAgainstOpenApi } from '../support/openapi';
 

@@ -23,9 +23,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { BatchOutcome } from '../../core/batch/outcome';
 import { summarizeBatch } from '../../core/batch/summary';
 import { batchExecutionInputSchema } from '../../core/pipeline/batch-execution';
-import { batchStatusCommand } from '../../local/cli/batch-status-command';
-import { main } from '../../local/cli/main';
-import type { PollClock } from '../../local/cli/status-command';
+import { main } from '../../cli/main';
+import type { PollClock } from '../../cli/poll-clock';
 
 const s3 = mockClient(S3Client);
 const sfn = mockClient(SFNClient);
@@ -192,7 +191,7 @@ describe('sap batch submit', () => {
     ]) {
       const { code, err } = await sap('batch', 'submit', ...args);
       expect(code, args.join(' ')).toBe(2);
-      expect(err).toContain('usage: sap batch submit');
+      expect(err).toContain('Usage: sap batch submit');
     }
     expect(s3.calls()).toHaveLength(0);
   });
@@ -288,11 +287,8 @@ describe('sap batch status', () => {
   };
   async function status(args: string[], json = false) {
     const o = output();
-    const code = await batchStatusCommand(
-      [...args, '--state-machine', MACHINE],
-      { io: o.io, json },
-      { clock: clock() },
-    );
+    const argv = ['batch', 'status', ...args, '--state-machine', MACHINE, ...(json ? ['--json'] : [])];
+    const code = await main(argv, o.io, { clock: clock() });
     return { code, out: o.out.join('\n'), err: o.err.join('\n') };
   }
 

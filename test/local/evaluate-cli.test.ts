@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { normaliseClinical } from '../../core/ingest/clinical';
 import { generatePhantom, type PhantomVariant } from '../../core/phantom';
-import { main } from '../../local/cli/main';
+import { main } from '../../cli/main';
 import { parseXml } from '../charts/xml';
 
 let root: string;
@@ -84,7 +84,7 @@ describe('sap evaluate', () => {
     const result = await sap(
       'evaluate',
       'models/demo/cohort.csv',
-      '--model',
+      '--model-card',
       'models/demo/model-card.json',
       '--out',
       path.join(root, 'demo'),

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../../local/cli/main';
+import { main } from '../../cli/main';
 
 // The evaluation report as a browser shows it: headless Chromium when the machine has it (.ci/run installs
 // it where it can), skipped otherwise.
@@ -17,7 +17,7 @@ describe.skipIf(!CHROMIUM)('evaluation report in headless Chromium', () => {
     const argv = [
       'evaluate',
       'models/demo/cohort.csv',
-      '--model',
+      '--model-card',
       'models/demo/model-card.json',
       '--out',
       out,

@@ -10,7 +10,7 @@ import { normaliseClinical } from '../../core/ingest/clinical';
 import { generatePhantom, phantomStudyFiles } from '../../core/phantom';
 import { extractRadiomics } from '../../core/radiomics/extract';
 import { profileSettings } from '../../core/radiomics/profiles';
-import { main } from '../../local/cli/main';
+import { main } from '../../cli/main';
 import { writeStudy } from '../bad-inputs/study-builder';
 
 const phantom = generatePhantom({ dims: [256, 256, 64], seed: 31, variant: 'oedematous' });
@@ -28,7 +28,7 @@ describe('sap features', () => {
     const argv = [
       'features',
       path.join(root, 'study'),
-      '--model',
+      '--model-card',
       'models/demo/model-card.json',
       '--mask',
       path.join(root, 'mask.nii.gz'),
@@ -74,7 +74,7 @@ describe('sap features', () => {
       const argv = [
         'features',
         cohort,
-        '--model',
+        '--model-card',
         'models/demo/model-card.json',
         '--masks',
         masks,

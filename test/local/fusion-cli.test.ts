@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../local/cli/main';
+import { main } from '../../cli/main';
 
 let root: string;
 beforeAll(async () => {
@@ -44,7 +44,7 @@ describe('sap predict', () => {
     await writeFile(file, [header.join(','), ...rows].join('\n'));
     const result = await sap(
       'predict',
-      '--model',
+      '--model-card',
       'models/demo/model-card.json',
       '--features',
       file,
@@ -75,7 +75,7 @@ describe('sap predict', () => {
     await writeFile(file, JSON.stringify({ age: 70, pleural_effusion: 1 }));
     const result = await sap(
       'predict',
-      '--model',
+      '--model-card',
       'models/demo/model-card.json',
       '--features',
       file,

@@ -6,7 +6,7 @@ import { readMaskNifti } from '../../core/imaging/mask';
 import { encodeNiftiGz } from '../../core/imaging/nifti';
 import { inferenceResultSchema } from '../../core/inference/result';
 import { generatePhantom } from '../../core/phantom';
-import { main } from '../../local/cli/main';
+import { main } from '../../cli/main';
 import { unetCard, writeModelDir } from '../inference/model-dir';
 
 let root: string;
@@ -90,7 +90,7 @@ describe('sap infer', () => {
   });
 
   it('answers usage errors and unusable models with exit 2', async () => {
-    expect((await sap('infer')).err).toContain('--image is required');
+    expect((await sap('infer')).err).toContain("required option '--image <path>' not specified");
     expect((await sap('infer', '--image', file('ct.nii.gz'), '--threads', '0')).code).toBe(2);
     const missing = await sap('infer', '--image', file('absent.nii.gz'), '--models', models);
     expect(missing.code).toBe(2);

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeNiftiGz } from '../../core/imaging/nifti';
 import { generatePhantom } from '../../core/phantom';
-import { main } from '../../local/cli/main';
+import { main } from '../../cli/main';
 
 let root: string;
 const phantom = generatePhantom({ dims: [128, 128, 64], seed: 9 });

@@ -1,8 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { StudyView } from '../../local/api-client';
-import { main } from '../../local/cli/main';
-import { rescoreCommand } from '../../local/cli/rescore-command';
-import type { PollClock } from '../../local/cli/status-command';
+import { main } from '../../cli/main';
+import type { PollClock } from '../../cli/poll-clock';
 import { startFakeResultsApi } from './fake-results-api';
 
 type FakeApi = Awaited<ReturnType<typeof startFakeResultsApi>>;
@@ -36,7 +35,7 @@ function fakeClock(): PollClock & { slept: number[] } {
 }
 async function rescoreWith(clock: PollClock, ...args: string[]) {
   const o = output();
-  const code = await rescoreCommand([...args, '--endpoint', api.apiUrl], { io: o.io, json: false }, clock);
+  const code = await main(['rescore', ...args, '--endpoint', api.apiUrl], o.io, { clock });
   return { code, out: o.out.join('\n'), err: o.err.join('\n') };
 }
 
@@ -101,7 +100,7 @@ describe('sap rescore', () => {
     ]) {
       const { code, err } = await sap('rescore', ...args, '--endpoint', api.apiUrl);
       expect(code, args.join(' ')).toBe(2);
-      expect(err).toContain('usage: sap rescore');
+      expect(err).toContain('Usage: sap rescore');
     }
     expect(api.requests).toHaveLength(0);
   });
@@ -114,7 +113,10 @@ describe('sap rescore', () => {
     const missing = await sap('rescore', 's1', '--model-version', '9', '--endpoint', api.apiUrl, '--json');
     expect(missing.code).toBe(1);
     expect(JSON.parse(missing.err)).toEqual({
-      error: { code: 'MODEL_NOT_FOUND', message: 'no fusion model version 9' },
+      error: {
+        code: 'MODEL_NOT_FOUND',
+        message: 'the results API answered HTTP 404: no fusion model version 9',
+      },
     });
     api.answerRescoreWith({ status: 409, body: { error: 'STUDY_NOT_COMPLETED', message: 'is INFERRING' } });
     expect((await sap('rescore', 's1', '--model-version', '2', '--endpoint', api.apiUrl)).code).toBe(1);

@@ -6,8 +6,8 @@ import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { StudyView } from '../../local/api-client';
-import { main } from '../../local/cli/main';
-import { statusCommand, type PollClock } from '../../local/cli/status-command';
+import { main } from '../../cli/main';
+import type { PollClock } from '../../cli/poll-clock';
 import { startFakeResultsApi } from './fake-results-api';
 
 type FakeApi = Awaited<ReturnType<typeof startFakeResultsApi>>;
@@ -263,7 +263,7 @@ describe('sap status', () => {
   async function status(args: string[], json = false) {
     const o = output();
     const clock = fakeClock();
-    const code = await statusCommand(args, { io: o.io, json }, clock);
+    const code = await main(['status', ...args, ...(json ? ['--json'] : [])], o.io, { clock });
     return { code, out: o.out.join('\n'), err: o.err, slept: clock.slept };
   }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { hasIbsiData, runIbsiCompliance, type ConfigCompliance } from '../../local/radiomics-compliance';
+import { runIbsiCompliance, type ConfigCompliance } from '../../local/radiomics-compliance';
+import { IBSI_DIR, ibsiDataPresent } from '../support/ibsi-data';
 
 /**
  * Reference rows that do not yet match, per configuration, each with its cause. Kept exact both ways: a new
@@ -15,11 +16,17 @@ const KNOWN_DEVIATIONS: Record<string, string[]> = {
   E: [],
 };
 
-// The CT phantom is CC BY-NC: it stays in ../shared/ibsi (present in CI) and is never copied here.
-describe.skipIf(!hasIbsiData())('IBSI-1 CT phantom, configurations A–E', () => {
+const SUITE = 'IBSI-1 CT phantom, configurations A–E';
+const available = ibsiDataPresent(SUITE, [
+  'ct_phantom/nifti/image/phantom.nii.gz',
+  'ct_phantom/nifti/mask/mask.nii.gz',
+  'ct_phantom_reference.csv',
+]);
+
+describe.skipIf(!available)(SUITE, () => {
   let results: ConfigCompliance[] = [];
   it('runs every configuration', () => {
-    results = runIbsiCompliance();
+    results = runIbsiCompliance(IBSI_DIR);
     expect(results.map((r) => r.config)).toEqual(['A', 'B', 'C', 'D', 'E']);
     expect(results.map((r) => r.rows.length)).toEqual([346, 346, 209, 210, 210]);
   });

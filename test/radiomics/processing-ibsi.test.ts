@@ -1,24 +1,25 @@
-// IBSI-1 CT radiomics phantom (CC BY-NC 3.0, read from ../shared/ibsi, never copied here): every pipeline
-// diagnostic of configurations A–E (ct_phantom_diagnostics_reference.csv) within its tolerance.
-import { existsSync, readFileSync } from 'node:fs';
+// IBSI-1 CT radiomics phantom (CC BY-NC 3.0, read from SAP_IBSI_DIR or ../shared/ibsi, never copied here):
+// every pipeline diagnostic of configurations A–E (ct_phantom_diagnostics_reference.csv) within its tolerance.
+import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readNiftiHuVolume } from '../../core/imaging/nifti';
 import type { Vec3, Volume } from '../../core/imaging/volume';
+import { maskBoundingBox } from '../../core/imaging/grid/bounding-box';
 import {
   interpolateRoi,
-  maskBoundingBox,
   resegment,
   type InterpolationOptions,
   type ResegmentationOptions,
 } from '../../core/radiomics/processing';
+import { IBSI_DIR, ibsiDataPresent } from '../support/ibsi-data';
 
-const shared = new URL('../../../shared/ibsi/', import.meta.url);
-const imageUrl = new URL('ct_phantom/nifti/image/phantom.nii.gz', shared);
-const maskUrl = new URL('ct_phantom/nifti/mask/mask.nii.gz', shared);
-const referenceUrl = new URL('ct_phantom_diagnostics_reference.csv', shared);
-const available = existsSync(imageUrl) && existsSync(maskUrl) && existsSync(referenceUrl);
+const IMAGE = 'ct_phantom/nifti/image/phantom.nii.gz';
+const MASK = 'ct_phantom/nifti/mask/mask.nii.gz';
+const REFERENCE = 'ct_phantom_diagnostics_reference.csv';
+const SUITE = 'IBSI-1 CT phantom: processing diagnostics, configurations A–E';
+const available = ibsiDataPresent(SUITE, [IMAGE, MASK, REFERENCE]);
 
-/** IBSI-1 section 5.2 (docs/05_Reference_data_sets.rst), as in ../shared/ibsi/ct_phantom_configs.csv. */
+/** IBSI-1 section 5.2 (docs/05_Reference_data_sets.rst), as in the IBSI folder's ct_phantom_configs.csv. */
 const CONFIGS: Record<
   string,
   { interpolation: InterpolationOptions; resegmentation: ResegmentationOptions }
@@ -122,19 +123,20 @@ function printedSlack(text: string): number {
   return 0.5 * 10 ** -decimals;
 }
 
-describe.skipIf(!available)('IBSI-1 CT phantom: processing diagnostics, configurations A–E', () => {
+describe.skipIf(!available)(SUITE, () => {
   let image: Volume;
   let mask: Volume;
   let rows: Row[];
 
   beforeAll(() => {
-    const read = (url: URL) => readNiftiHuVolume(new Uint8Array(readFileSync(url)), url.pathname);
-    const img = read(imageUrl);
-    const msk = read(maskUrl);
+    const read = (file: string) =>
+      readNiftiHuVolume(new Uint8Array(readFileSync(new URL(file, IBSI_DIR))), file);
+    const img = read(IMAGE);
+    const msk = read(MASK);
     image = img.volume;
     mask = msk.volume;
     expect(msk.affine).toEqual(img.affine);
-    rows = readFileSync(referenceUrl, 'utf8')
+    rows = readFileSync(new URL(REFERENCE, IBSI_DIR), 'utf8')
       .trim()
       .split('\n')
       .slice(1)

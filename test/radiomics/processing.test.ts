@@ -1,16 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { Vec3 } from '../../core/imaging/volume';
+import { maskBoundingBox } from '../../core/imaging/grid/bounding-box';
+import { axisGrid, axisPosition } from '../../core/imaging/grid/grid';
 import {
-  axisGrid,
-  axisPosition,
   interpolateRoi,
-  maskBoundingBox,
   processRoi,
   resegment,
   roundHalfEven,
   toRoiImage,
 } from '../../core/radiomics/processing';
-import { prefilterCubicLine } from '../../core/radiomics/processing/bspline';
+import { prefilterCubicLine } from '../../core/imaging/grid/bspline';
 
 const count = (d: Vec3) => d[0] * d[1] * d[2];
 

@@ -7,8 +7,10 @@ import {
   failureReportHtml,
   FULL_VIEW_MAX_PIXELS,
   studyReportHtml,
+  syntheticBanner,
   withoutUploadedText,
 } from '../../core/report';
+import { SYNTHETIC_NOTICE } from '../../core/inference/pipeline';
 import { phantomReportInput } from './phantom-study';
 
 const { phantom, input } = phantomReportInput();
@@ -110,6 +112,23 @@ describe('study report', () => {
     });
     expect(real).not.toContain('id="synthetic"');
     expect(html).toContain('id="synthetic"');
+  });
+
+  it('says "not for clinical use" once, whichever models are synthetic', () => {
+    const banner = (fusionLabel: boolean, notice?: string) =>
+      syntheticBanner(
+        { ...input.fusion, label: fusionLabel ? input.fusion.label : undefined },
+        { ...input.inference!, synthetic: notice !== undefined, notice },
+      );
+    const times = (html: string) => html.match(/not for clinical use/gi)?.length ?? 0;
+    // SYNTHETIC_NOTICE is what the Infer step writes for the demo networks.
+    expect(banner(true, SYNTHETIC_NOTICE)).toBe(
+      '<p class="banner" id="synthetic">Synthetic demo model, not for clinical use.</p>',
+    );
+    expect(times(banner(false, SYNTHETIC_NOTICE))).toBe(1);
+    expect(times(banner(true))).toBe(1);
+    // A notice that says something else is kept.
+    expect(banner(true, 'Untrained networks.')).toContain('not for clinical use. Untrained networks.');
   });
 
   it('stays under 3 MB for a 512×512×300 study, its images capped whatever the volume size', () => {

@@ -3,7 +3,7 @@
  * are too big, lie about sizes, or point outside the study. Each names the outcome it must have.
  */
 import { buildManifest, CLINICAL_FILE, MANIFEST_FILE } from '../../core/ingest/manifest';
-import { LIMITS } from '../../core/ingest/limits';
+import { LIMITS } from '../../core/input/limits';
 import { json, smallCtNifti, study, type StudyFiles } from '../bad-inputs/study-builder';
 
 /** An object key for a manifest, and what must become of it. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LIMITS } from '../../core/ingest/limits';
+import { LIMITS } from '../../core/input/limits';
 import type { StudySource } from '../../core/ingest/study-source';
 import { validateStudy } from '../../core/ingest/validate-study';
 

@@ -1,5 +1,5 @@
 import type { DataSet } from 'dicom-parser';
-import type { ValidationIssue } from '../../ingest/issues';
+import type { ValidationIssue } from '../../input/issues';
 import { TAG, type TagKeyword } from './tags';
 
 /** Reads attributes by keyword, recording a DICOM_MISSING_TAG or DICOM_PARSE_ERROR issue for each bad one. */

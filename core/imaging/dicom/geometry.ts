@@ -1,6 +1,6 @@
-import type { ValidationIssue } from '../../ingest/issues';
-import { InputRejected } from '../../ingest/issues';
-import { LIMITS } from '../../ingest/limits';
+import type { ValidationIssue } from '../../input/issues';
+import { InputRejected } from '../../input/issues';
+import { LIMITS } from '../../input/limits';
 import type { Affine, Vec3 } from '../volume';
 import type { DicomSlice } from './parse-slice';
 

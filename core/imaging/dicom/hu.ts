@@ -1,5 +1,5 @@
-import type { ValidationIssue } from '../../ingest/issues';
-import { LIMITS } from '../../ingest/limits';
+import type { ValidationIssue } from '../../input/issues';
+import { LIMITS } from '../../input/limits';
 import type { PixelFormat, StoredValues } from './pixels';
 
 /**

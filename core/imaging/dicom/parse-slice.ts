@@ -1,6 +1,6 @@
 import type { DataSet, Element } from 'dicom-parser';
 import type { Vec3 } from '../volume';
-import { InputRejected, reject } from '../../ingest/issues';
+import { InputRejected, reject } from '../../input/issues';
 import { dicomParser, parserErrorMessage } from './dicom-parser';
 import { FieldReader } from './fields';
 import { readPixelFormat } from './pixel-format';

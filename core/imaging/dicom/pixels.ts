@@ -1,5 +1,5 @@
 import type { DataSet, Element } from 'dicom-parser';
-import { reject } from '../../ingest/issues';
+import { reject } from '../../input/issues';
 import { dicomParser, parserErrorMessage } from './dicom-parser';
 import { decodeJpegLosslessFrame } from './jpeg-lossless';
 import { decodeRleFrame } from './rle';

@@ -1,6 +1,6 @@
-import type { ValidationIssue } from '../../ingest/issues';
-import { InputRejected } from '../../ingest/issues';
-import { LIMITS } from '../../ingest/limits';
+import type { ValidationIssue } from '../../input/issues';
+import { InputRejected } from '../../input/issues';
+import { LIMITS } from '../../input/limits';
 import type { Volume } from '../volume';
 import { computeSeriesGeometry } from './geometry';
 import { huImplausibleIssue, writeHu } from './hu';

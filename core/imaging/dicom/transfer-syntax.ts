@@ -1,4 +1,4 @@
-import { reject } from '../../ingest/issues';
+import { reject } from '../../input/issues';
 
 /** How the pixel data of a supported transfer syntax is stored. */
 export type PixelEncoding = 'native' | 'rle' | 'jpeg-lossless';

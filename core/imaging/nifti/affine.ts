@@ -8,8 +8,8 @@
  * sform, else qform, else method 1 with a NIFTI_NO_ORIENTATION warning (the caller decides whether an
  * image without orientation is acceptable; the world axes of such an image are a guess).
  */
-import type { ValidationIssue } from '../../ingest/issues';
-import { reject } from '../../ingest/issues';
+import type { ValidationIssue } from '../../input/issues';
+import { reject } from '../../input/issues';
 import { determinant3, linearPart, nearestOrthogonal, type Mat3 } from '../orientation';
 import type { Affine, Vec3 } from '../volume';
 import type { NiftiHeader } from './header';

@@ -2,7 +2,7 @@
  * NIfTI `datatype` codes (nifti1.h, "DT_*" / "NIFTI_TYPE_*"), which of them this project reads, and the
  * typed array each one is stored as.
  */
-import { reject } from '../../ingest/issues';
+import { reject } from '../../input/issues';
 
 export type SupportedDatatype =
   'uint8' | 'int8' | 'int16' | 'uint16' | 'int32' | 'uint32' | 'float32' | 'float64';

@@ -3,9 +3,9 @@
  * before a single voxel is allocated: dimensionality, size limits, datatype, voxel size, data offset,
  * scaling and affine.
  */
-import type { ValidationIssue } from '../../ingest/issues';
-import { reject } from '../../ingest/issues';
-import { LIMITS } from '../../ingest/limits';
+import type { ValidationIssue } from '../../input/issues';
+import { reject } from '../../input/issues';
+import { LIMITS } from '../../input/limits';
 import type { Affine, Vec3 } from '../volume';
 import { headerAffine, toMillimetres, type OrientationSource } from './affine';
 import { datatypeInfo, type DatatypeInfo } from './datatypes';

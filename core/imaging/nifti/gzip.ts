@@ -5,7 +5,7 @@
  */
 import { constants as bufferConstants } from 'node:buffer';
 import { constants, gunzipSync } from 'node:zlib';
-import { reject } from '../../ingest/issues';
+import { reject } from '../../input/issues';
 
 /** RFC 1952: ID1 ID2. Detected by content, never by file name. */
 export function isGzip(bytes: Uint8Array): boolean {

@@ -2,7 +2,7 @@
  * Decoding of the NIfTI-1 / NIfTI-2 header fields, in either byte order. Only structure is checked here
  * (size, magic, dim[0]); whether the image is a usable CT volume is `geometry.ts`'s job.
  */
-import { reject } from '../../ingest/issues';
+import { reject } from '../../input/issues';
 import type { Vec3 } from '../volume';
 import {
   DESCRIP_LENGTH,

@@ -3,8 +3,8 @@
  * nearest integer (halves toward +∞, `Math.round`); NaN/±Inf voxels and values outside int16 are
  * counted and rejected together, so one report says everything that is wrong.
  */
-import type { ValidationIssue } from '../../ingest/issues';
-import { InputRejected } from '../../ingest/issues';
+import type { ValidationIssue } from '../../input/issues';
+import { InputRejected } from '../../input/issues';
 import type { StoredArray } from './datatypes';
 import type { Scaling } from './geometry';
 

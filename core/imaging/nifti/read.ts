@@ -9,9 +9,9 @@
  * - `readNifti`: C + 300 MiB + 600 MiB (float32 values); `niftiToHuVolume` then adds 300 MiB while the
  *   image is alive. Prefer `readNiftiHuVolume` in the pipeline.
  */
-import type { ValidationIssue } from '../../ingest/issues';
-import { reject } from '../../ingest/issues';
-import { LIMITS } from '../../ingest/limits';
+import type { ValidationIssue } from '../../input/issues';
+import { reject } from '../../input/issues';
+import { LIMITS } from '../../input/limits';
 import { affineSpacing } from '../orientation';
 import type { Affine, Vec3, Volume } from '../volume';
 import type { OrientationSource } from './affine';

@@ -1,4 +1,4 @@
-import type { ValidationIssue } from '../issues';
+import type { ValidationIssue } from '../../input/issues';
 import type { NormalisedClinical } from './catalogue';
 import { CLINICAL_FIELDS } from './catalogue';
 

@@ -1,5 +1,5 @@
 /**
- * Keys that name a patient identifier. clinical.json must not carry any (ARCHITECTURE.md: a studyId is
+ * Keys that name a patient identifier. clinical.json must not carry any (docs/architecture.md: a studyId is
  * never a patient identifier; the hospital keeps the mapping). Compared case- and punctuation-blind, at any
  * depth, so `patient_name`, `PatientID` and `dateOfBirth` are all caught.
  */

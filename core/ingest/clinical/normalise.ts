@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ValidationIssue } from '../issues';
+import type { ValidationIssue } from '../../input/issues';
 import { fieldSpec, isSection, nearMiss, type NormalisedClinical } from './catalogue';
 import { checkConsistency, deriveMissing, type DerivedValue } from './consistency';
 import type { Section } from './field-spec';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { IssueCode, ValidationIssue } from '../issues';
+import type { IssueCode, ValidationIssue } from '../../input/issues';
 import type { ChoiceField, FieldSpec, QuantityField } from './field-spec';
 import { describeJson, fromZodIssues, isPlainObject } from '../json-document';
 import { convert, matchesUnit, unitKey, type UnitConversion } from './units';

@@ -1,7 +1,7 @@
 /**
  * Units of clinical.json and the factors that convert accepted alternatives into the canonical (SI) unit.
  * Every factor in the project lives here, each with its source. `to = from × factor + offset`.
- * Where a factor is in /work/shared/domain/scores.md ("Unit conversions") that one is used, so scores
+ * Where a score's published table gives a conversion factor, that one is used, so scores
  * computed from converted values meet the thresholds written in either unit.
  */
 

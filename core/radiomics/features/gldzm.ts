@@ -1,7 +1,7 @@
 import type { DiscretisedRoi, Dimensionality, Features } from '../types';
 import { glszmZoneColumnMatrices } from './glszm';
-import { edgeDistanceMap, labelZones } from './zones';
-import { paddedLevels } from './zones-grid';
+import { edgeDistanceMap, labelZones } from '../../imaging/grid/zones';
+import { paddedLevels } from './padded-levels';
 import type { CountMatrix } from './zones-matrix';
 import { aggregate, countMatrixFeatures, mergeCountMatrices } from './zones-matrix';
 

@@ -1,8 +1,8 @@
 import type { DiscretisedRoi, Dimensionality, Features } from '../types';
-import type { ZoneMap } from './zones';
-import { labelZones } from './zones';
-import type { PaddedGrid } from './zones-grid';
-import { paddedLevels } from './zones-grid';
+import type { ZoneMap } from '../../imaging/grid/zones';
+import { labelZones } from '../../imaging/grid/zones';
+import type { PaddedGrid } from '../../imaging/grid/padded-grid';
+import { paddedLevels } from './padded-levels';
 import type { CountMatrix } from './zones-matrix';
 import { CountAccumulator, aggregate, countMatrixFeatures, mergeCountMatrices } from './zones-matrix';
 

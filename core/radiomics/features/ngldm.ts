@@ -1,6 +1,7 @@
 import type { DiscretisedRoi, Dimensionality, Features } from '../types';
 import type { NeighbourhoodOptions } from './ngtdm';
-import { chebyshevOffsets, paddedLevels, sliceOf } from './zones-grid';
+import { chebyshevOffsets, sliceOf } from '../../imaging/grid/padded-grid';
+import { paddedLevels } from './padded-levels';
 import type { CountMatrix } from './zones-matrix';
 import { aggregate, countMatrixFeatures, countMatrixFromDense, mergeCountMatrices } from './zones-matrix';
 

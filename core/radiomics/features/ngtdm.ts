@@ -1,5 +1,6 @@
 import type { DiscretisedRoi, Dimensionality, Features } from '../types';
-import { chebyshevOffsets, paddedLevels, sliceOf } from './zones-grid';
+import { chebyshevOffsets, sliceOf } from '../../imaging/grid/padded-grid';
+import { paddedLevels } from './padded-levels';
 import { aggregate } from './zones-matrix';
 
 /** IBSI-1 3.10 feature names (benchmark tags `ngt_<name>_<2D|2_5D|3D>`), in ngtdmMatrixFeatures order. */

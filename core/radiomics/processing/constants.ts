@@ -11,15 +11,6 @@ export const PARTIAL_VOLUME_THRESHOLD = 0.5;
 export const OUTLIER_SIGMA = 3;
 
 /**
- * Pole of the cubic B-spline prefilter, √3 − 2 (Unser 1999; the exact interpolating spline used by
- * scipy.ndimage.map_coordinates(order=3), with which MIRP produced the IBSI reference data, section 2.4).
- */
-export const CUBIC_BSPLINE_POLE = Math.sqrt(3) - 2;
-
-/** The cubic B-spline prefilter gain, (1 − z)(1 − 1/z) = 6 for z = √3 − 2. */
-export const CUBIC_BSPLINE_GAIN = 6;
-
-/**
  * Voxels of edge-replicated padding beyond each image border before the B-spline prefilter (mirror boundary
  * on the padded line). scipy.ndimage pads exactly 12 for mode 'nearest'; matching it reproduces the IBSI
  * configuration E reference (section 2.4: "extrapolation by nearest neighbour").
@@ -31,12 +22,3 @@ export const SPLINE_EDGE_PADDING = 12;
  * decays as |z|^d; |z|^12 ≈ 1.4e-7, so a cropped region interpolates like the whole image to ~1e-4 HU.
  */
 export const SPLINE_CROP_MARGIN = 12;
-
-/** Taps of the interpolation kernels: nearest 1, linear 2, cubic B-spline 4 (IBSI-1 section 2.4). */
-export const KERNEL_TAPS = { nearest: 1, linear: 2, cubic: 4 } as const;
-
-/**
- * Relative tolerance under which two spacings count as equal (no resampling along that axis). NIfTI stores
- * spacings as float32, so 0.977 arrives as 0.9769999980926514.
- */
-export const SPACING_EPSILON = 1e-6;

@@ -1,7 +1,5 @@
 /** IBSI-1 image processing: interpolation, re-segmentation, ROI extraction and discretisation. */
 export { PARTIAL_VOLUME_THRESHOLD, OUTLIER_SIGMA } from './constants';
-export { centreAlignedGrid, axisGrid, axisPosition, type AxisGrid } from './grid';
-export { maskBoundingBox } from './bounding-box';
 export { interpolateRoi, type InterpolationOptions } from './interpolate';
 export { roundHalfEven } from './rounding';
 export { resegment, maskedMeanSd, type IntensityRange, type ResegmentationOptions } from './resegment';
@@ -18,4 +16,4 @@ export {
   type Discretisation,
   type FixedBinSizeOptions,
 } from './discretise';
-export type { Box, ImageGrid, InterpolatedRoi, InterpolationOrder, MaskGrid } from './types';
+export type { InterpolatedRoi } from './types';

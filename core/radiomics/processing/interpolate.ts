@@ -6,13 +6,14 @@
  * follows the ROI's size rather than the whole CT's.
  */
 import type { Vec3 } from '../../imaging/volume';
-import { resampleAxis, type Grid3 } from './axis-pass';
-import { cropReplicate, maskBoundingBox } from './bounding-box';
+import { resampleAxis, type Grid3 } from '../../imaging/grid/axis-pass';
+import { cropReplicate, maskBoundingBox } from '../../imaging/grid/bounding-box';
 import { PARTIAL_VOLUME_THRESHOLD, SPLINE_CROP_MARGIN, SPLINE_EDGE_PADDING } from './constants';
-import { centreAlignedGrid, type AxisGrid } from './grid';
-import { axisPlan, tapRange } from './kernels';
+import { centreAlignedGrid, type AxisGrid } from '../../imaging/grid/grid';
+import { axisPlan, tapRange } from '../../imaging/grid/kernels';
 import { roundInPlace } from './rounding';
-import type { Box, ImageGrid, InterpolatedRoi, InterpolationOrder, MaskGrid, NumericArray } from './types';
+import type { Box, ImageGrid, InterpolationOrder, MaskGrid, NumericArray } from '../../imaging/grid/types';
+import type { InterpolatedRoi } from './types';
 
 export interface InterpolationOptions {
   /** New voxel spacing in mm; null keeps the original grid (IBSI configuration A). */

@@ -6,7 +6,7 @@ import type { RoiImage } from '../types';
 import { interpolateRoi, type InterpolationOptions } from './interpolate';
 import { resegment, type ResegmentationOptions } from './resegment';
 import { toRoiImage } from './roi-image';
-import type { ImageGrid, MaskGrid } from './types';
+import type { ImageGrid, MaskGrid } from '../../imaging/grid/types';
 
 export interface ProcessingOptions {
   interpolation: InterpolationOptions;

@@ -6,7 +6,7 @@
 import type { Vec3 } from '../../imaging/volume';
 import type { RoiImage } from '../types';
 import { marginVoxels } from './interpolate';
-import { cropBox, maskBoundingBox } from './bounding-box';
+import { cropBox, maskBoundingBox } from '../../imaging/grid/bounding-box';
 import type { InterpolatedRoi } from './types';
 
 /**

@@ -1,0 +1,35 @@
+import { addCommands } from './commands';
+import { EXIT, reportError, type Output } from './io';
+import type { PollClock } from './poll-clock';
+import { CommanderError, createProgram, reportCommanderError } from './program';
+
+export { EXIT, type Output } from './io';
+
+const stdio: Output = {
+  out: (text) => process.stdout.write(text + '\n'),
+  err: (text) => process.stderr.write(text + '\n'),
+};
+
+/** What tests replace: the environment ($SAP_API_URL, ...) and the clock --wait polls with. */
+export interface MainDependencies {
+  env?: NodeJS.ProcessEnv;
+  clock?: PollClock;
+}
+
+/** Runs `sap` with these arguments (those after `sap`); returns the exit code. */
+export async function main(argv: string[], io: Output = stdio, deps: MainDependencies = {}): Promise<number> {
+  // Known before commander parses, so that its own errors can be JSON too.
+  const json = argv.slice(0, argv.includes('--') ? argv.indexOf('--') : undefined).includes('--json');
+  const ctx = { io, json, env: deps.env ?? process.env, ...(deps.clock ? { clock: deps.clock } : {}) };
+  let exitCode: number = EXIT.ok;
+  const program = createProgram(ctx);
+  addCommands(program, ctx, (code) => (exitCode = code));
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) return reportCommanderError(ctx, program, argv, error);
+    reportError(ctx, 'INTERNAL_ERROR', error instanceof Error ? error.message : String(error));
+    return EXIT.usage;
+  }
+}

@@ -1,0 +1,134 @@
+import * as path from 'node:path';
+import { DEFAULT_DATA_DIR, REPO_ROOT } from '../local/stack/paths';
+import { stopSignal } from '../local/stack/signals';
+import { describeNotice, startLocalStack, type LocalStack } from '../local/stack/stack';
+import type { RunnerEvent } from '../local/stack/step-functions/service';
+import { EXIT, type CommandContext } from './io';
+
+export interface ServeInput {
+  portS3?: number;
+  portApi?: number;
+  dataDir?: string;
+  /** The old name of dataDir. */
+  data?: string;
+  models?: string;
+}
+
+/**
+ * `sap serve`: the local stack until Ctrl-C. Prints where to upload and where to poll; then one line per
+ * stage of each study (with --json: the endpoints as one JSON document, then events as JSON lines on stderr).
+ */
+export async function serveCommand(input: ServeInput, ctx: CommandContext): Promise<number> {
+  const options = {
+    s3Port: input.portS3,
+    apiPort: input.portApi,
+    dataDir: path.resolve(input.dataDir ?? input.data ?? path.join(REPO_ROOT, DEFAULT_DATA_DIR, 'data')),
+    modelDir: input.models && path.resolve(input.models),
+  };
+  const signals = stopSignal();
+  let stack: LocalStack | undefined;
+  try {
+    stack = await startLocalStack({
+      dataDir: options.dataDir,
+      modelDir: options.modelDir,
+      ports: { s3: options.s3Port, api: options.apiPort },
+      logLevel: 'WARN',
+      onNotice: (notice) =>
+        ctx.io.err(ctx.json ? JSON.stringify({ notice }) : `warning: ${describeNotice(notice)}`),
+    });
+    const description = describeStack(stack);
+    if (ctx.json) ctx.io.out(JSON.stringify(description, null, 2));
+    else for (const line of instructions(description)) ctx.io.out(line);
+    const describeEvent = eventDescriber();
+    stack.stepFunctions.onEvent((event) => {
+      const line = ctx.json ? JSON.stringify(event) : describeEvent(event);
+      if (line) (ctx.json ? ctx.io.err : ctx.io.out)(line);
+    });
+    const signal = await signals.received;
+    if (!ctx.json) ctx.io.out(`\n${signal}: stopping the local stack`);
+    return EXIT.ok;
+  } finally {
+    await stack?.stop();
+    signals.dispose();
+  }
+}
+
+interface StackDescription {
+  s3Endpoint: string;
+  bucket: string;
+  region: string;
+  credentials: { accessKeyId: string; secretAccessKey: string };
+  apiUrl: string;
+  dataDir: string;
+}
+
+function describeStack(stack: LocalStack): StackDescription {
+  return {
+    s3Endpoint: stack.s3.endpoint,
+    bucket: stack.s3.studiesBucket,
+    region: stack.s3.region,
+    credentials: stack.s3.credentials,
+    apiUrl: stack.apiUrl,
+    dataDir: stack.dataDir,
+  };
+}
+
+function instructions(d: StackDescription): string[] {
+  const creds = `AWS_ACCESS_KEY_ID=${d.credentials.accessKeyId} AWS_SECRET_ACCESS_KEY=${d.credentials.secretAccessKey} AWS_REGION=${d.region}`;
+  const target = `s3://${d.bucket}/incoming/my-study-1`;
+  return [
+    'sap serve: the local stack is up (Ctrl-C stops it)',
+    `  S3 endpoint   ${d.s3Endpoint}   bucket ${d.bucket}   credentials ${d.credentials.accessKeyId} / ${d.credentials.secretAccessKey}   region ${d.region}`,
+    `  Results API   ${d.apiUrl}`,
+    `  Data          ${d.dataDir}`,
+    '',
+    'Submit a study folder (clinical.json + the image) and follow it:',
+    `  npx sap submit ./my-study --endpoint ${d.apiUrl}`,
+    `  npx sap status <studyId> --wait --endpoint ${d.apiUrl}`,
+    '',
+    'Or upload with any S3 client, manifest.json last (it starts the run), and poll with curl:',
+    `  ${creds} aws s3 cp ./my-study ${target}/ --recursive --exclude manifest.json --endpoint-url ${d.s3Endpoint}`,
+    `  ${creds} aws s3 cp ./my-study/manifest.json ${target}/manifest.json --endpoint-url ${d.s3Endpoint}`,
+    `  curl ${d.apiUrl}/studies/my-study-1`,
+    '',
+  ];
+}
+
+/** One line per stage of each run, with its wall time; retries and failures as they happen. */
+function eventDescriber(): (event: RunnerEvent) => string | undefined {
+  const stageStarts = new Map<string, number>();
+  const since = (event: RunnerEvent & { stage: string }) => {
+    const key = `${event.execution}/${event.stage}`;
+    const start = stageStarts.get(key) ?? event.at.getTime();
+    stageStarts.delete(key);
+    return `${((event.at.getTime() - start) / 1000).toFixed(1)} s`;
+  };
+  return (event) => {
+    switch (event.type) {
+      case 'ExecutionStarted':
+        return event.resumedAfter
+          ? `${event.studyId}: run resumed after ${event.resumedAfter}`
+          : `${event.studyId}: run started`;
+      case 'ExecutionInterrupted':
+        return `${event.studyId}: run interrupted; it resumes when the stack starts again`;
+      case 'StepStarted':
+        if (event.attempt === 1) stageStarts.set(`${event.execution}/${event.stage}`, event.at.getTime());
+        return event.attempt > 1 ? `${event.studyId}: ${event.stage} attempt ${event.attempt}` : undefined;
+      case 'StepSucceeded':
+        return `${event.studyId}: ${event.stage} ${since(event)}`;
+      case 'StepFailed':
+        return event.retryInSeconds !== undefined
+          ? `${event.studyId}: ${event.stage} failed (${event.error.Error ?? 'error'}), retry in ${event.retryInSeconds.toFixed(1)} s`
+          : `${event.studyId}: ${event.stage} failed (${event.error.Error ?? 'error'}) after ${since(event)}`;
+      case 'FailureRecorded':
+        return undefined;
+      case 'ExecutionEnded': {
+        const { record } = event;
+        const seconds = ((record.stopDate ?? event.at).getTime() - record.startDate.getTime()) / 1000;
+        const how =
+          record.status === 'SUCCEEDED' ? 'COMPLETED' : `${record.status} ${record.error ?? ''}`.trim();
+        return `${event.studyId}: ${how} after ${seconds.toFixed(1)} s`;
+      }
+    }
+  };
+}
