@@ -1,4 +1,4 @@
-import { ApiError, ApiUnreachable } from '../local/api-client';
+import { ApiError, ApiUnreachable, type ResultsApiClient, type StudyView } from '../local/api-client';
 import { UploadRefused } from '../local/presigned-upload';
 import { EXIT, reportError, type CommandContext } from './io';
 
@@ -33,4 +33,22 @@ export function reportApiFailure(ctx: CommandContext, error: unknown): number | 
 /** A failure that polling waits out: the API unreachable for a moment, or a server error. */
 export function isPassingFailure(error: unknown): error is ApiError | ApiUnreachable {
   return error instanceof ApiUnreachable || (error instanceof ApiError && error.status >= 500);
+}
+
+/**
+ * One GET of a study while --wait polls: undefined while the study is not there or the API has a passing
+ * failure (5xx, unreachable), which --wait waits out.
+ */
+export async function pollStudyOnce(
+  client: ResultsApiClient,
+  studyId: string,
+  ctx: CommandContext,
+): Promise<StudyView | undefined> {
+  try {
+    return await client.getStudy(studyId);
+  } catch (error) {
+    if (!isPassingFailure(error)) throw error;
+    if (!ctx.json) ctx.io.err(`${studyId}: ${error.message}; trying again`);
+    return undefined;
+  }
 }

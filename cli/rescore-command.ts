@@ -1,7 +1,7 @@
 import { MODEL_VERSION_PATTERN } from '../core/study/model-keys';
 import { isStudyId } from '../core/study/study-id';
 import { ResultsApiClient, resolveApiTarget, type ApiOptions, type StudyView } from '../local/api-client';
-import { isPassingFailure, reportApiFailure } from './api-errors';
+import { pollStudyOnce, reportApiFailure } from './api-errors';
 import { EXIT, reportError, type CommandContext, usageError } from './io';
 import { STUDY_CLOCK, type PollClock } from './poll-clock';
 import { formatStudy } from './study-report';
@@ -76,7 +76,7 @@ async function waitForRescore(
   let seenAt = before?.rescore?.at;
   let interval = clock.firstMs;
   for (;;) {
-    const study = await pollOnce(client, studyId, ctx);
+    const study = await pollStudyOnce(client, studyId, ctx);
     if (study && before && study.manifestVersion !== before.manifestVersion) {
       reportError(
         ctx,
@@ -119,15 +119,4 @@ function reportRescore(study: StudyView, ctx: CommandContext): number {
   }
   ctx.io.out(ctx.json ? JSON.stringify(study, null, 2) : formatStudy(study));
   return EXIT.ok;
-}
-
-/** One GET; undefined on a passing failure (5xx, unreachable), which --wait waits out. */
-async function pollOnce(client: ResultsApiClient, studyId: string, ctx: CommandContext) {
-  try {
-    return await client.getStudy(studyId);
-  } catch (error) {
-    if (!isPassingFailure(error)) throw error;
-    if (!ctx.json) ctx.io.err(`${studyId}: ${error.message}; trying again`);
-    return undefined;
-  }
 }

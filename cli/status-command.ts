@@ -1,7 +1,7 @@
 import { FINAL_STATUSES } from '../core/study/status';
 import { isStudyId } from '../core/study/study-id';
 import { ResultsApiClient, resolveApiTarget, type ApiOptions, type StudyView } from '../local/api-client';
-import { isPassingFailure, reportApiFailure } from './api-errors';
+import { pollStudyOnce, reportApiFailure } from './api-errors';
 import { EXIT, reportError, type CommandContext, usageError } from './io';
 import { STUDY_CLOCK, type PollClock } from './poll-clock';
 import { enteredStages, formatStudy, stageLine } from './study-report';
@@ -59,7 +59,7 @@ async function waitForFinal(
   let interval = clock.firstMs;
   let last: StudyView | undefined;
   for (;;) {
-    const study = await pollOnce(client, studyId, ctx);
+    const study = await pollStudyOnce(client, studyId, ctx);
     if (study) {
       const stages = enteredStages(study);
       // A new manifest version restarts the stages: show them again.
@@ -86,16 +86,5 @@ async function waitForFinal(
     }
     await clock.sleep(Math.min(interval, left));
     interval = Math.min(interval * clock.factor, clock.maxMs);
-  }
-}
-
-/** One GET; undefined while the study is not there or the API has a passing failure (5xx, unreachable). */
-async function pollOnce(client: ResultsApiClient, studyId: string, ctx: CommandContext) {
-  try {
-    return await client.getStudy(studyId);
-  } catch (error) {
-    if (!isPassingFailure(error)) throw error;
-    if (!ctx.json) ctx.io.err(`${studyId}: ${error.message}; trying again`);
-    return undefined;
   }
 }

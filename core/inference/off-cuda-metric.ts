@@ -2,11 +2,13 @@ import { z } from 'zod';
 import { INFERENCE_OFF_CUDA_METRIC } from '../pipeline/metric-names';
 import type { MetricPoint } from '../pipeline/transition-metrics';
 import type { ExecutionProvider } from './execution-provider';
+import { inferenceResultSchema } from './result';
 
 /** Providers that run the networks on the GPU: TensorRT's engines run on CUDA too. */
 const ON_CUDA: ReadonlySet<ExecutionProvider> = new Set(['cuda', 'tensorrt']);
 
-const withProvider = z.object({ executionProvider: z.enum(['cuda', 'tensorrt', 'cpu']) });
+/** Only the provider: the rest of an inference.json does not decide whether it ran on the GPU. */
+const withProvider = z.object({ executionProvider: inferenceResultSchema.shape.executionProvider });
 
 /** inference.json's `executionProvider`, or undefined where it names none this code knows. */
 export function executionProviderOf(inference: unknown): ExecutionProvider | undefined {
