@@ -27,11 +27,11 @@ const CORE_EDGES = {
   inference: ['imaging', 'pipeline', 'study'],
   radiomics: ['imaging', 'pipeline'],
   cost: ['pipeline'],
-  batch: ['cost', 'pipeline', 'study'],
+  batch: ['cost', 'pipeline', 'scores', 'study'],
   models: ['study'],
-  fusion: ['charts', 'xgboost'],
+  fusion: ['charts', 'ingest', 'inference', 'radiomics', 'xgboost'],
   scores: ['ingest'],
-  phantom: ['imaging', 'ingest'],
+  phantom: ['imaging', 'ingest', 'input'],
   report: ['charts', 'fusion', 'imaging', 'inference', 'ingest', 'pipeline', 'scores', 'study'],
 };
 

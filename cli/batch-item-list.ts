@@ -1,7 +1,6 @@
-import { csvText } from '../core/batch/csv';
+import { CsvError, csvText, readCsvTable } from '../core/batch/csv';
 import { ITEM_LIST_CSV_HEADER } from '../core/pipeline/batch-execution';
 import { isStudyId } from '../core/study/study-id';
-import { parseCsv } from '../local/evaluate/cohort';
 
 /** The studies of a batch, and what was wrong with the list they came from. */
 export interface ItemList {
@@ -13,23 +12,21 @@ export interface ItemList {
 }
 
 /**
- * The study ids of a manifest list: a CSV with a `studyId` column (other columns are ignored; values hold
- * no commas, as study ids cannot).
+ * The study ids of a manifest list: a CSV with a `studyId` column, as spreadsheets and R write it (quoted
+ * cells, BOM, CRLF); other columns are ignored.
  */
-export function itemListFromCsv(text: string): ItemList {
-  const header =
-    text
-      .trim()
-      .split(/\r?\n/, 1)[0]
-      ?.split(',')
-      .map((c) => c.trim()) ?? [];
-  if (!header.includes(ITEM_LIST_CSV_HEADER))
-    return {
-      studyIds: [],
-      problems: [`the first row must be a header with a ${ITEM_LIST_CSV_HEADER} column`],
-      duplicates: [],
-    };
-  const ids = parseCsv(text).map((row) => row[ITEM_LIST_CSV_HEADER] ?? '');
+export function itemListFromCsv(text: string, file = 'the manifest list'): ItemList {
+  const refused = (problem: string): ItemList => ({ studyIds: [], problems: [problem], duplicates: [] });
+  let table;
+  try {
+    table = readCsvTable(text, file);
+  } catch (error) {
+    if (error instanceof CsvError) return refused(error.message);
+    throw error;
+  }
+  if (!table.columns.includes(ITEM_LIST_CSV_HEADER))
+    return refused(`the first row must be a header with a ${ITEM_LIST_CSV_HEADER} column`);
+  const ids = table.rows.map((row) => row[ITEM_LIST_CSV_HEADER] ?? '');
   const problems = ids.flatMap((id, n) =>
     isStudyId(id) ? [] : [`row ${n + 2}: ${JSON.stringify(id)} is not a study id ([A-Za-z0-9_-]{1,64})`],
   );

@@ -2,15 +2,17 @@ import { createHash } from 'node:crypto';
 import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
-import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, NotFound } from '@aws-sdk/client-s3';
 import { z } from 'zod';
 import { BATCH_ID_PATTERN } from '../core/batch/outcome';
 import type { BatchSummary } from '../core/batch/summary';
 import { RUN_MODES } from '../core/pipeline/run';
+import { CARD_FILE } from '../core/inference/models';
 import { MODEL_VERSION_PATTERN, modelPrefix } from '../core/study/model-keys';
 import { BatchSettingsConflict } from '../local/batch/batch-record';
 import { progressReporter } from '../local/batch/progress-bar';
 import { runLocalBatch } from '../local/batch/run-batch';
+import { demoImageModelsNotice, ModelFolderInvalid, ModelVersionConflict } from '../local/stack/models';
 import { DEFAULT_DATA_DIR, REPO_ROOT } from '../local/stack/paths';
 import { stopSignal } from '../local/stack/signals';
 import { describeNotice, startLocalStack, type LocalStack } from '../local/stack/stack';
@@ -33,6 +35,7 @@ const optionsSchema = z.object({
   batchId: z.string().regex(BATCH_ID_PATTERN, 'a batch id is 1–64 of [A-Za-z0-9_-]').optional(),
   out: z.string().optional(),
   dataDir: z.string().default(path.join(REPO_ROOT, DEFAULT_DATA_DIR, 'data')),
+  models: z.string().optional(),
 });
 
 /**
@@ -47,10 +50,9 @@ export async function batchRunCommand(input: Record<string, unknown>, ctx: Comma
   const o = options.data;
   const { folder } = o;
   if (!(await stat(folder).catch(() => undefined))?.isDirectory()) return usage(`${folder} is not a folder`);
-  const fusionModelVersion = o.modelVersion;
-  const batchId = o.batchId ?? defaultBatchId(folder, o.mode, fusionModelVersion);
-  const outDir = path.resolve(o.out ?? `sap-batch-${batchId}`);
-
+  const modelDir = o.models === undefined ? undefined : path.resolve(o.models);
+  if (modelDir && !(await stat(modelDir).catch(() => undefined))?.isDirectory())
+    return usage(`--models ${o.models} is not a folder`);
   const signals = stopSignal();
   const stopping = new AbortController();
   void signals.received.then(() => stopping.abort(new Error('interrupted')));
@@ -65,12 +67,24 @@ export async function batchRunCommand(input: Record<string, unknown>, ctx: Comma
   try {
     stack = await startLocalStack({
       dataDir: path.resolve(o.dataDir),
+      // Published to the local models bucket before the batch starts (the demo's models by default).
+      modelDir,
       // The batch starts each study's run itself.
       manifestTrigger: false,
       onNotice: (notice) => ctx.io.err(`warning: ${describeNotice(notice)}`),
     });
+    const demoNotice = modelDir && demoImageModelsNotice(stack.models, modelDir);
+    if (demoNotice) ctx.io.err(`notice: ${demoNotice}`);
+    // A published folder's fusion model is the batch's unless --model-version names another; it is then
+    // part of the batch's settings, so a batch is never resumed with another model.
+    const fusionModelVersion = o.modelVersion ?? (modelDir ? stack.models.versions.xgboost : undefined);
+    const batchId = o.batchId ?? defaultBatchId(folder, o.mode, fusionModelVersion);
+    const outDir = path.resolve(o.out ?? `sap-batch-${batchId}`);
     if (fusionModelVersion && !(await hasFusionModel(stack, fusionModelVersion)))
-      return usage(`the local models bucket has no fusion model version ${fusionModelVersion}`);
+      return usage(
+        `the local models bucket has no fusion model version ${fusionModelVersion}` +
+          ` (it has ${stack.models.versions.xgboost} from ${modelDir ?? 'models/demo'}; --models DIR publishes a model folder)`,
+      );
     if (!ctx.json) ctx.io.err(`batch ${batchId} (${o.mode}, ${o.workers} workers): ${path.resolve(folder)}`);
     const result = await runLocalBatch(stack, {
       folder,
@@ -105,6 +119,10 @@ export async function batchRunCommand(input: Record<string, unknown>, ctx: Comma
     return summary.counts.FAILED > 0 ? EXIT.rejected : EXIT.ok;
   } catch (error) {
     if (error instanceof BatchSettingsConflict) return usage(error.message);
+    if (error instanceof ModelFolderInvalid || error instanceof ModelVersionConflict) {
+      reportError(ctx, error.name, error.message);
+      return EXIT.usage;
+    }
     throw error;
   } finally {
     progress?.finish();
@@ -127,15 +145,20 @@ function defaultBatchId(folder: string, mode: string, fusionModelVersion: string
   return `${name}-${mode}-${digest.slice(0, 8)}`;
 }
 
+/** Whether the version's card is in the models bucket: Fuse reads the card first (a version is its card). */
 async function hasFusionModel(stack: LocalStack, version: string): Promise<boolean> {
-  const listed = await stack.s3Client.send(
-    new ListObjectsV2Command({
-      Bucket: stack.s3.modelsBucket,
-      Prefix: modelPrefix('xgboost', version),
-      MaxKeys: 1,
-    }),
-  );
-  return (listed.KeyCount ?? 0) > 0;
+  try {
+    await stack.s3Client.send(
+      new HeadObjectCommand({
+        Bucket: stack.s3.modelsBucket,
+        Key: modelPrefix('xgboost', version) + CARD_FILE,
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (error instanceof NotFound) return false;
+    throw error;
+  }
 }
 
 function describeSummary(
@@ -146,7 +169,12 @@ function describeSummary(
   const lines = [
     `batch ${summary.batchId}: ${counts.COMPLETED} completed, ${counts.FAILED} failed` +
       (counts.invalidOutcomes > 0 ? `, ${counts.invalidOutcomes} unreadable outcomes` : ''),
-    ...failures.items.map((f) => `  ${f.item}: ${f.stage} ${f.code}`),
+    ...failures.items.map(
+      (f) => `  ${f.item}: ${f.stage} ${f.code}${f.message ? `: ${oneLine(f.message)}` : ''}`,
+    ),
+    ...Object.entries(summary.missingInputs).map(
+      ([feature, studies]) => `  input ${feature} missing in ${studies} of ${counts.COMPLETED} completed`,
+    ),
     `  in the cloud: about $${cost.usd.total.toFixed(2)} (${cost.region} list prices, ${cost.instanceType})`,
     `  ${files.features}`,
     `  ${files.featuresParquet}`,
@@ -154,3 +182,6 @@ function describeSummary(
   ];
   return lines.join('\n');
 }
+
+/** A failure's message on the summary's one line per item. */
+const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();

@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
 import { RUN_MODES } from '../core/pipeline/run';
 import { DEFAULT_DATA_DIR } from '../local/stack/paths';
-import { portNumber, positiveSeconds, wholeNumber } from './option-values';
+import { openFraction, portNumber, positiveSeconds, wholeNumber } from './option-values';
 import { runs, type CommandRun, type ProgramContext } from './program';
 
 /** $SAP_BATCH_STATE_MACHINE: the stack output BatchStateMachineArn, when --state-machine is not given. */
@@ -49,14 +49,21 @@ export function addCommands(
         `where S3 objects and the studies table are kept (default ${DEFAULT_DATA_DIR}/data)`,
       )
       .addOption(new Option('--data <dir>', 'the old name of --data-dir').hideHelp().conflicts('dataDir'))
-      .option('--models <dir>', 'the fusion model card and file, unet/ and resnet/ (default models/demo)'),
+      .option(
+        '--models <dir>',
+        "published to the local models bucket: the fusion model's model-card.json and file at the top, unet/ and resnet/ if you have your own (otherwise the demo's, with a notice); default models/demo",
+      ),
     async () => (await import('./serve-command')).serveCommand,
   );
   add(
     program
       .command('validate')
       .description('check a study folder (manifest, clinical.json, image) as the pipeline does')
-      .argument('<study-folder>', 'a folder with manifest.json, clinical.json and the image'),
+      .argument('<study-folder>', 'a folder with manifest.json, clinical.json and the image')
+      .option(
+        '--fix-manifest',
+        'first rewrite manifest.json from the files present (after editing clinical.json, say)',
+      ),
     async () => (await import('./validate-command')).validateCommand,
   );
   add(
@@ -119,6 +126,13 @@ export function addCommands(
         .requiredOption('--features <file>', 'a JSON object, an array of them, or a CSV with a header row'),
     ),
     async () => (await import('./predict-command')).predictCommand,
+  );
+  add(
+    program
+      .command('check-card')
+      .description('check a fusion model card, or a bare features list, against what the pipeline produces')
+      .argument('<file>', 'a model-card.json, or a JSON array of feature entries (features.json)'),
+    async () => (await import('./check-card-command')).checkCardCommand,
   );
   add(
     modelCardOptions(
@@ -192,11 +206,45 @@ export function addCommands(
         .command('evaluate')
         .description('AUC with DeLong CIs, calibration and decision curves against the classic scores')
         .argument('<cohort-csv>', 'one row per patient: the outcome, the classic scores and/or the features')
-        .option('--outcome <column>', 'the outcome column (0/1, yes/no, true/false)', 'sap')
+        .option(
+          '--outcome <column>',
+          'the outcome column: 1, yes or true for SAP; 0, no or false for none',
+          'sap',
+        )
         .option('--out <dir>', 'where the charts and report.html go', 'evaluation'),
       'the model to evaluate beside the classic scores',
     ),
     async () => (await import('./evaluate-command')).evaluateCommand,
+  );
+  add(
+    program
+      .command('join')
+      .description(
+        "the batch's features.csv with your outcome column, optionally split into train and held-out",
+      )
+      .argument('<features-csv>', "the batch's features.csv (one row per study)")
+      .argument('<outcomes-csv>', 'one row per study: its id and the outcome (1 = SAP, 0 = not)')
+      .requiredOption('--out <dir>', 'where table.csv (or train.csv and held-out.csv) go')
+      .option('--outcome <column>', 'the outcome column of <outcomes-csv>, kept under this name', 'sap')
+      .option('--id <column>', 'the study id column of both files', 'studyId')
+      .option(
+        '--holdout <fraction>',
+        'hold out this share of each outcome class (seeded, stratified) as held-out.csv',
+        openFraction,
+      )
+      .option('--seed <n>', 'the seed of the held-out split', wholeNumber(0), 1),
+    async () => (await import('./join-command')).joinCommand,
+  );
+  add(
+    program
+      .command('phantoms')
+      .description('write synthetic phantom study folders and their outcomes.csv, to try the own-data loop')
+      .argument('<dir>', 'where the study folders and outcomes.csv go')
+      .requiredOption('--count <n>', 'how many studies', wholeNumber(1, 10_000))
+      .option('--seed <n>', 'the seed of the first study (the others follow)', wholeNumber(0), 1)
+      .option('--dims <i,j,k>', 'voxels per axis (default 128,128,24: 2 × 2 × 5 mm)')
+      .option('--format <format>', 'nifti or dicom', 'nifti'),
+    async () => (await import('./phantoms-command')).phantomsCommand,
   );
   add(
     program
@@ -235,7 +283,11 @@ function addBatchCommands(
       .addOption(modes().default('score'))
       .option(
         '--model-version <v>',
-        "a fusion model version in the local models bucket (default: the stack's)",
+        "a fusion model version in the local models bucket (default: --models' fusion model, else the demo's)",
+      )
+      .option(
+        '--models <dir>',
+        "a model folder published to the local models bucket first, as sap serve --models: model-card.json and its file at the top, unet/ and resnet/ optional (the demo's otherwise)",
       )
       .option('--workers <n>', 'studies in flight at once (default: cores − 1, at least 1)', wholeNumber(1))
       .option(

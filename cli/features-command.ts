@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
 import { appendFile, readdir, readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
+import { CsvError, csvField, readCsvTable } from '../core/batch/csv';
 import { assembleFeatures, type FeatureVector } from '../core/fusion/feature-vector';
-import { modelCardSchema, type ModelCard } from '../core/fusion/model-card';
+import { readModelCard, type ModelCard } from '../core/fusion/model-card';
 import { readMaskNifti } from '../core/imaging/mask';
 import { reorientToCanonical } from '../core/imaging/orientation';
 import { folderSource } from '../core/ingest/folder-source';
@@ -38,7 +39,7 @@ export async function featuresCommand(input: FeaturesInput, ctx: CommandContext)
     return usageError(ctx, 'give --mask for one study, or --masks and --out for a folder of studies');
   if (!(await stat(folder).catch(() => undefined))?.isDirectory())
     return usageError(ctx, `${folder} is not a folder`);
-  const card = modelCardSchema.parse(JSON.parse(await readFile(cardFile, 'utf8')));
+  const card = readModelCard(JSON.parse(await readFile(cardFile, 'utf8')), cardFile);
   if (single) {
     const result = await studyFeatures(folder, input.mask!, card);
     if (typeof result === 'string') {
@@ -81,12 +82,27 @@ async function batchFeatures(
   ctx: CommandContext,
 ): Promise<number> {
   const names = card.features.map((f) => f.name);
+  const header = ['studyId', ...names];
   const done = new Set<string>();
   if (existsSync(out)) {
-    for (const line of (await readFile(out, 'utf8')).trim().split('\n').slice(1))
-      done.add(line.split(',')[0]!);
+    // Resuming: the table must be this card's, or the rows appended would sit under other columns.
+    let table;
+    try {
+      table = readCsvTable(await readFile(out, 'utf8'), out);
+    } catch (error) {
+      if (!(error instanceof CsvError)) throw error;
+      reportError(ctx, error.name, `${error.message}; cannot append to it`);
+      return EXIT.rejected;
+    }
+    if (table.columns.join(',') !== header.join(','))
+      return usageError(
+        ctx,
+        `${out} has the columns ${table.columns.join(', ')}, not this card's (${header.join(', ')}): ` +
+          'give another --out, or the card the table was made with',
+      );
+    for (const row of table.rows) if (row.studyId) done.add(row.studyId);
   } else {
-    await appendFile(out, ['studyId', ...names].join(',') + '\n');
+    await appendFile(out, csvLine(header));
   }
   const studies = (await readdir(root, { withFileTypes: true }))
     .filter((e) => e.isDirectory())
@@ -102,7 +118,7 @@ async function batchFeatures(
       ctx.io.err(`${studyId}: rejected\n${result}`);
     } else {
       const row = asRecord(result);
-      await appendFile(out, [studyId, ...names.map((name) => row[name] ?? '')].join(',') + '\n');
+      await appendFile(out, csvLine([studyId, ...names.map((name) => String(row[name] ?? ''))]));
       written++;
     }
     ctx.io.err(`[${n + 1}/${studies.length}] ${studyId}`);
@@ -115,3 +131,6 @@ const asRecord = (vector: FeatureVector): Record<string, number | null> =>
   Object.fromEntries(
     vector.names.map((name, n) => [name, Number.isNaN(vector.values[n]!) ? null : vector.values[n]!]),
   );
+
+/** One row, LF-ended as tables written by earlier versions are, so a resumed table keeps one line ending. */
+const csvLine = (fields: readonly string[]) => fields.map(csvField).join(',') + '\n';

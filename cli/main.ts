@@ -1,3 +1,4 @@
+import { ModelCardInvalid } from '../core/fusion/model-card';
 import { addCommands } from './commands';
 import { EXIT, reportError, type Output } from './io';
 import type { PollClock } from './poll-clock';
@@ -29,6 +30,11 @@ export async function main(argv: string[], io: Output = stdio, deps: MainDepende
     return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) return reportCommanderError(ctx, program, argv, error);
+    // A model card that names inputs the pipeline lacks is the user's input, refused with its problems.
+    if (error instanceof ModelCardInvalid) {
+      reportError(ctx, error.name, error.message);
+      return EXIT.rejected;
+    }
     reportError(ctx, 'INTERNAL_ERROR', error instanceof Error ? error.message : String(error));
     return EXIT.usage;
   }

@@ -25,3 +25,11 @@ export function wholeNumber(min: number, max = Number.MAX_SAFE_INTEGER): (value:
     return n;
   };
 }
+
+/** A share strictly between 0 and 1 (a held-out fraction). */
+export function openFraction(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !(n > 0 && n < 1))
+    throw new InvalidArgumentError('a number between 0 and 1, e.g. 0.3');
+  return n;
+}

@@ -1,9 +1,15 @@
 import * as path from 'node:path';
+import {
+  demoImageModelsNotice,
+  ModelFolderInvalid,
+  ModelVersionConflict,
+  type PublishedModel,
+} from '../local/stack/models';
 import { DEFAULT_DATA_DIR, REPO_ROOT } from '../local/stack/paths';
 import { stopSignal } from '../local/stack/signals';
 import { describeNotice, startLocalStack, type LocalStack } from '../local/stack/stack';
 import type { RunnerEvent } from '../local/stack/step-functions/service';
-import { EXIT, type CommandContext } from './io';
+import { EXIT, reportError, type CommandContext } from './io';
 
 export interface ServeInput {
   portS3?: number;
@@ -15,8 +21,9 @@ export interface ServeInput {
 }
 
 /**
- * `sap serve`: the local stack until Ctrl-C. Prints where to upload and where to poll; then one line per
- * stage of each study (with --json: the endpoints as one JSON document, then events as JSON lines on stderr).
+ * `sap serve`: the local stack until Ctrl-C. Prints where to upload and where to poll, the models in use
+ * and the local models bucket; then one line per stage of each study (with --json: the endpoints as one
+ * JSON document, then events as JSON lines on stderr).
  */
 export async function serveCommand(input: ServeInput, ctx: CommandContext): Promise<number> {
   const options = {
@@ -36,6 +43,13 @@ export async function serveCommand(input: ServeInput, ctx: CommandContext): Prom
       onNotice: (notice) =>
         ctx.io.err(ctx.json ? JSON.stringify({ notice }) : `warning: ${describeNotice(notice)}`),
     });
+    const demoNotice = options.modelDir && demoImageModelsNotice(stack.models, options.modelDir);
+    if (demoNotice)
+      ctx.io.err(
+        ctx.json
+          ? JSON.stringify({ notice: { kind: 'demo-image-models', message: demoNotice } })
+          : `notice: ${demoNotice}`,
+      );
     const description = describeStack(stack);
     if (ctx.json) ctx.io.out(JSON.stringify(description, null, 2));
     else for (const line of instructions(description)) ctx.io.out(line);
@@ -47,6 +61,12 @@ export async function serveCommand(input: ServeInput, ctx: CommandContext): Prom
     const signal = await signals.received;
     if (!ctx.json) ctx.io.out(`\n${signal}: stopping the local stack`);
     return EXIT.ok;
+  } catch (error) {
+    if (error instanceof ModelFolderInvalid || error instanceof ModelVersionConflict) {
+      reportError(ctx, error.name, error.message);
+      return EXIT.usage;
+    }
+    throw error;
   } finally {
     await stack?.stop();
     signals.dispose();
@@ -60,6 +80,10 @@ interface StackDescription {
   credentials: { accessKeyId: string; secretAccessKey: string };
   apiUrl: string;
   dataDir: string;
+  /** The bucket `sap rescore` and the Fuse step read fusion model versions from, on the same S3 endpoint. */
+  modelsBucket: string;
+  /** The model versions a study runs with, unless a rescore names another fusion version. */
+  models: PublishedModel[];
 }
 
 function describeStack(stack: LocalStack): StackDescription {
@@ -70,7 +94,16 @@ function describeStack(stack: LocalStack): StackDescription {
     credentials: stack.s3.credentials,
     apiUrl: stack.apiUrl,
     dataDir: stack.dataDir,
+    modelsBucket: stack.s3.modelsBucket,
+    models: [stack.models.models.xgboost, stack.models.models.unet, stack.models.models.resnet],
   };
+}
+
+const MODEL_KIND_NAMES = { xgboost: 'fusion (XGBoost)', unet: 'U-Net', resnet: 'ResNet50' } as const;
+
+function describeModel(model: PublishedModel): string {
+  const what = `${MODEL_KIND_NAMES[model.kind]} ${model.name} version ${model.version}`;
+  return `${what}${model.synthetic ? ' (synthetic, not for clinical use)' : ''}   ${model.folder}`;
 }
 
 function instructions(d: StackDescription): string[] {
@@ -81,6 +114,10 @@ function instructions(d: StackDescription): string[] {
     `  S3 endpoint   ${d.s3Endpoint}   bucket ${d.bucket}   credentials ${d.credentials.accessKeyId} / ${d.credentials.secretAccessKey}   region ${d.region}`,
     `  Results API   ${d.apiUrl}`,
     `  Data          ${d.dataDir}`,
+    ...d.models.map(
+      (model, index) => `  ${index === 0 ? 'Models' : ''.padEnd(6)}        ${describeModel(model)}`,
+    ),
+    `  Models bucket ${d.modelsBucket} on ${d.s3Endpoint}   (models/{xgboost,unet,resnet}/{version}/)`,
     '',
     'Submit a study folder (clinical.json + the image) and follow it:',
     `  npx sap submit ./my-study --endpoint ${d.apiUrl}`,
@@ -90,6 +127,12 @@ function instructions(d: StackDescription): string[] {
     `  ${creds} aws s3 cp ./my-study ${target}/ --recursive --exclude manifest.json --endpoint-url ${d.s3Endpoint}`,
     `  ${creds} aws s3 cp ./my-study/manifest.json ${target}/manifest.json --endpoint-url ${d.s3Endpoint}`,
     `  curl ${d.apiUrl}/studies/my-study-1`,
+    '',
+    `Rescore a completed study with another fusion model version: put its folder (model-card.json + the`,
+    `file it names) under models/xgboost/{version}/ in ${d.modelsBucket} (a version is never overwritten), then`,
+    `  ${creds} aws s3 cp ./my-model s3://${d.modelsBucket}/models/xgboost/2/ --recursive --endpoint-url ${d.s3Endpoint}`,
+    `  npx sap rescore <studyId> --model-version 2 --wait --endpoint ${d.apiUrl}`,
+    '(or restart with --models ./my-model to publish it and make it the default)',
     '',
   ];
 }

@@ -8,6 +8,10 @@ interface ResultSummary {
   riskThresholds?: { moderate: number; high: number };
   topFactors?: { text: string }[];
   label?: string;
+  synthetic?: boolean;
+  notice?: string;
+  missingFeatures?: string[];
+  missingInputs?: { feature: string; source: string; path: string; reason: string }[];
   model?: { name: string; version: string };
   scores?: Record<
     string,
@@ -47,14 +51,26 @@ export function formatStudy(study: StudyView): string {
     lines.push(
       `probability of severe acute pancreatitis: ${percent(result.probability)} (${result.riskLevel} risk${bands})`,
     );
-    if (result.label) lines.push(result.label);
+    // The notice names every synthetic model; a result stored before it had one has the fusion label only.
+    const synthetic = result.notice ?? result.label;
+    if (synthetic) lines.push(`NOTE: ${synthetic}`);
     if (result.topFactors?.length) lines.push('why:', ...result.topFactors.map((f) => `  ${f.text}`));
+    lines.push(...missingInputLines(result));
     const scores = Object.values(result.scores ?? {}).map(describeScore);
     if (scores.length) lines.push(`classic scores: ${scores.join(', ')}`);
     if (result.model) lines.push(`model: ${result.model.name} ${result.model.version}`);
   }
   if (study.reportUrl) lines.push(`report (link valid 15 min): ${study.reportUrl}`);
   return lines.join('\n');
+}
+
+/** The model inputs scored as missing, each with why (a result stored before reasons lists names). */
+function missingInputLines(result: ResultSummary): string[] {
+  const inputs =
+    result.missingInputs?.map((m) => `  ${m.feature} (${m.source} ${m.path}): ${m.reason}`) ??
+    result.missingFeatures?.map((feature) => `  ${feature}`) ??
+    [];
+  return inputs.length > 0 ? ['inputs missing (scored as missing, never as 0):', ...inputs] : [];
 }
 
 function describeScore(score: {

@@ -35,6 +35,11 @@ export const batchOutcomeSchema = z.discriminatedUnion('status', [
     missing: z.array(z.string()),
     probability: z.number().min(0).max(1).optional(),
     riskLevel: z.string().optional(),
+    /**
+     * The classic scores the model is compared with (core/scores COMPARED_SCORES), null where not computable.
+     * Absent in outcomes written before Fuse recorded them.
+     */
+    classicScores: z.record(z.string(), z.number().nullable()).optional(),
     /** Seconds the inference endpoint spent on this study (absent in a rescore: no GPU time). */
     inferenceSeconds: z.number().min(0).optional(),
   }),

@@ -68,6 +68,11 @@ export interface BatchSummary {
     items: FailedItem[];
   };
   invalidOutcomes: InvalidOutcome[];
+  /**
+   * Per fusion input, how many completed studies lacked it (scored or tabled as missing); inputs no study
+   * lacked are left out. Each study's outcome names its own (`missing`).
+   */
+  missingInputs: Record<string, number>;
   /** Inference time the completed studies' outcomes report (on CPU for a local batch). */
   gpuSeconds: number;
   cost: BatchCost & {
@@ -143,6 +148,7 @@ export function summarizeBatch(input: BatchSummaryInput): BatchSummary {
     },
     failures: { byCode: tally(failed.map((f) => f.code)), byStage, items: failed },
     invalidOutcomes,
+    missingInputs: tally(completed.flatMap((o) => o.missing)),
     gpuSeconds,
     cost: {
       ...cost,

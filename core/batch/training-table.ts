@@ -1,3 +1,4 @@
+import { COMPARED_SCORES } from '../scores/compared';
 import { MixedBatchError } from './batch-identity';
 import { csvText } from './csv';
 import type { BatchOutcome } from './outcome';
@@ -5,7 +6,10 @@ import type { BatchOutcome } from './outcome';
 type CompletedOutcome = Extract<BatchOutcome, { status: 'COMPLETED' }>;
 
 export interface TrainingTable {
-  /** studyId, manifestVersion, the model's inputs in its card's order, then probability and riskLevel in a scored batch. */
+  /**
+   * studyId, manifestVersion, the model's inputs in its card's order, the classic scores `sap evaluate`
+   * compares with (COMPARED_SCORES), then probability and riskLevel in a scored batch.
+   */
   columns: string[];
   /** One row per completed study, by studyId; null where the study lacks the value. */
   rows: (string | number | null)[][];
@@ -30,13 +34,27 @@ export function trainingTable(outcomes: readonly BatchOutcome[]): TrainingTable 
         `study ${outcome.studyId} has other model inputs than study ${completed[0]!.studyId}: one fusion model per batch`,
       );
   }
+  // Outcomes written before Fuse recorded the classic scores have none: their cells stay empty.
+  const scores = completed.some((o) => o.classicScores !== undefined) ? COMPARED_SCORES : [];
+  const clash = scores.find((name) => features.includes(name));
+  if (clash !== undefined)
+    throw new Error(
+      `the model input ${JSON.stringify(clash)} has the name of a classic-score column: rename it in the model card`,
+    );
   const scored = completed.some((o) => o.probability !== undefined);
   return {
-    columns: ['studyId', 'manifestVersion', ...features, ...(scored ? ['probability', 'riskLevel'] : [])],
+    columns: [
+      'studyId',
+      'manifestVersion',
+      ...features,
+      ...scores,
+      ...(scored ? ['probability', 'riskLevel'] : []),
+    ],
     rows: completed.map((o) => [
       o.studyId,
       o.manifestVersion,
       ...features.map((name) => o.features[name] ?? null),
+      ...scores.map((name) => o.classicScores?.[name] ?? null),
       ...(scored ? [o.probability ?? null, o.riskLevel ?? null] : []),
     ]),
   };

@@ -29,7 +29,7 @@ export interface PairedDelongResult {
   /** DeLong variance of the difference, var(A) + var(B) − 2 cov(A, B). */
   variance: number;
   se: number;
-  /** Wald interval of the difference (not clipped). */
+  /** Wald interval of the difference, clipped to [−1, 1]: two AUCs cannot differ by more. */
   ci: [lower: number, upper: number];
   level: number;
   z: number;
@@ -169,7 +169,7 @@ export function delongPaired(
     difference,
     variance,
     se,
-    ci: [difference - q * se, difference + q * se],
+    ci: [Math.max(-1, difference - q * se), Math.min(1, difference + q * se)],
     level,
     z,
     p: twoSidedP(z),

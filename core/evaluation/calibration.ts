@@ -132,6 +132,20 @@ function separates(scores: Float64Array, labels: Uint8Array): boolean {
   return (max[0] as number) < (min[1] as number) || (max[1] as number) < (min[0] as number);
 }
 
+/** The most calibration groups: deciles of predicted risk, the usual choice. */
+export const MAX_CALIBRATION_GROUPS = 10;
+/** Patients of the rarer outcome a group should hold on average (Hosmer & Lemeshow's ≥ 5 expected per cell). */
+export const RARER_OUTCOME_PER_GROUP = 5;
+
+/**
+ * How many calibration groups a sample supports: ⌊(patients of the rarer outcome) / 5⌋, at least 2 and at
+ * most 10, so that each group holds about five events (or non-events, if rarer) rather than one or none.
+ */
+export function calibrationGroups(events: number, nonEvents: number): number {
+  const rarer = Math.min(events, nonEvents);
+  return Math.min(MAX_CALIBRATION_GROUPS, Math.max(2, Math.floor(rarer / RARER_OUTCOME_PER_GROUP)));
+}
+
 /**
  * Calibration curve: predictions sorted ascending (ties in input order) and split into `groups`
  * near-equal groups, group g holding sorted positions ⌊g·n/groups⌋ … ⌊(g+1)·n/groups⌋ − 1.

@@ -4,7 +4,15 @@ export { aucWithCi, delongPaired, midranks } from './auc';
 export type { AucResult, PairedDelongResult } from './auc';
 export { confusionAt, rocCurve, youden } from './threshold';
 export type { ConfusionAtThreshold, RocPoint, YoudenResult } from './threshold';
-export { brierScore, calibration, calibrationCurve, LOGIT_EPSILON } from './calibration';
+export {
+  brierScore,
+  calibration,
+  calibrationCurve,
+  calibrationGroups,
+  LOGIT_EPSILON,
+  MAX_CALIBRATION_GROUPS,
+  RARER_OUTCOME_PER_GROUP,
+} from './calibration';
 export type { CalibrationBin, CalibrationFit } from './calibration';
 export { DEFAULT_THRESHOLDS, netBenefit } from './decision-curve';
 export type { NetBenefitPoint } from './decision-curve';

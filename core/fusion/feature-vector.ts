@@ -1,3 +1,4 @@
+import { whyMissing, type MissingInput } from './missing-inputs';
 import type { FeatureSource, ModelCard } from './model-card';
 
 /** What a study offers the fusion model: the normalised clinical record, radiomics and inference outputs. */
@@ -5,6 +6,8 @@ export interface StudyOutputs {
   clinical: unknown;
   radiomics: Record<string, number>;
   inference: unknown;
+  /** radiomics.json's `undefinedFeatures`, where known: says why such an input is missing. */
+  undefinedRadiomics?: readonly string[];
 }
 
 export interface FeatureVector {
@@ -13,6 +16,8 @@ export interface FeatureVector {
   values: Float64Array;
   /** Model inputs the study did not have, passed as missing. */
   missing: string[];
+  /** The same inputs with where the card reads each and why it is not there. */
+  missingInputs: MissingInput[];
 }
 
 export class UnmappableFeatures extends Error {
@@ -28,17 +33,18 @@ export class UnmappableFeatures extends Error {
  */
 export function assembleFeatures(card: ModelCard, outputs: StudyOutputs): FeatureVector {
   const values = new Float64Array(card.features.length);
-  const missing: string[] = [];
+  const missingInputs: MissingInput[] = [];
   const problems: string[] = [];
   card.features.forEach((feature, n) => {
     const raw = lookup(feature, outputs);
     const value = toNumber(feature, raw);
     if (typeof value === 'string') problems.push(value);
-    else if (value === undefined) missing.push(feature.name);
+    else if (value === undefined) missingInputs.push(whyMissing(feature, raw, outputs));
     values[n] = typeof value === 'number' ? value : Number.NaN;
   });
   if (problems.length > 0) throw new UnmappableFeatures(problems);
-  return { names: card.features.map((f) => f.name), values, missing };
+  const missing = missingInputs.map((m) => m.feature);
+  return { names: card.features.map((f) => f.name), values, missing, missingInputs };
 }
 
 function lookup(feature: FeatureSource, outputs: StudyOutputs): unknown {

@@ -1,7 +1,9 @@
 import { shapWaterfallSvg } from '../charts';
 import { predict, predictContribs, type XgbModel } from '../xgboost';
 import { assembleFeatures, type StudyOutputs } from './feature-vector';
+import type { MissingInput } from './missing-inputs';
 import { riskLevel, type ModelCard, type RiskLevel } from './model-card';
+import { syntheticMark, type SyntheticModel } from './synthetic';
 
 export const SYNTHETIC_LABEL = 'Synthetic demo model, not for clinical use';
 /** Factors named in the result; the chart shows more. */
@@ -30,8 +32,17 @@ export interface FusionResult {
   topFactors: TopFactor[];
   /** Model inputs the study did not have: passed as missing, following each split's default direction. */
   missingFeatures: string[];
+  /** The same inputs, each with where the card reads it (source, path) and why the study lacks it. */
+  missingInputs: MissingInput[];
   model: { name: string; version: string; sha256: string };
+  /** The fusion model itself was trained on synthetic data (kept for clients that read it). */
   label?: typeof SYNTHETIC_LABEL;
+  /** True when any of the three models behind the result is a synthetic demo model. */
+  synthetic: boolean;
+  /** Which, where known; with `notice`, present only when `synthetic`. */
+  syntheticModels?: SyntheticModel[];
+  /** One sentence: "Synthetic demo models, not for clinical use: …", naming the models. */
+  notice?: string;
 }
 
 export class ModelCardMismatch extends Error {
@@ -52,6 +63,7 @@ export function fuse(
 ): { result: FusionResult; explanationSvg: string } {
   checkCardFitsModel(model, card);
   const vector = assembleFeatures(card, outputs);
+  const synthetic = syntheticMark(card, outputs.inference);
   const [probability] = predict(model, vector.values) as [number];
   const contribs = predictContribs(model, vector.values)[0]!;
   const bias = contribs[contribs.length - 1]!;
@@ -78,8 +90,10 @@ export function fuse(
     riskThresholds: card.riskThresholds,
     topFactors: factors.slice(0, TOP_FACTORS),
     missingFeatures: vector.missing,
+    missingInputs: vector.missingInputs,
     model: { name: card.name, version: card.version, sha256: card.sha256 },
     ...(card.syntheticDemo ? { label: SYNTHETIC_LABEL } : {}),
+    ...synthetic,
   };
   const explanationSvg = shapWaterfallSvg({
     title: `Probability of severe acute pancreatitis: ${(probability * 100).toFixed(0)} % (${result.riskLevel} risk)`,
@@ -94,7 +108,8 @@ export function fuse(
     })),
     topN: CHART_FEATURES,
     scale: 'log-odds',
-    footnote: `Model ${card.name} ${card.version}.${card.syntheticDemo ? ` ${SYNTHETIC_LABEL}.` : ''}`,
+    // The chart is also a file of its own (explanation.svg): it carries the notice too.
+    footnote: `Model ${card.name} ${card.version}.${synthetic.notice ? ` ${synthetic.notice}` : ''}`,
   });
   return { result, explanationSvg };
 }

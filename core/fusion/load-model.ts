@@ -1,16 +1,17 @@
 import { createHash } from 'node:crypto';
 import { loadXgboostModel, type XgbModel } from '../xgboost';
-import { modelCardSchema, type ModelCard } from './model-card';
-import { ModelCardMismatch } from './fuse';
+import { readModelCard, type ModelCard } from './model-card';
 
-/** Reads a model card and its model file, refusing a file whose checksum is not the card's. */
+/**
+ * Reads a model card (`readModelCard`: MODEL_CARD_INVALID names `source`) and its model file, refusing a
+ * file whose checksum is not the card's.
+ */
 export function loadFusionModel(
   cardJson: unknown,
   modelBytes: Uint8Array,
+  source = 'model-card.json',
 ): { card: ModelCard; model: XgbModel } {
-  const parsed = modelCardSchema.safeParse(cardJson);
-  if (!parsed.success) throw new ModelCardMismatch(`model-card.json: ${parsed.error.message}`);
-  const card = parsed.data;
+  const card = readModelCard(cardJson, source);
   const actual = createHash('sha256').update(modelBytes).digest('hex');
   if (actual !== card.sha256) {
     const error = new Error(

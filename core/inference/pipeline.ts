@@ -74,7 +74,8 @@ export async function runInference(
   const classified = performance.now();
 
   const voxelMl = (volume.spacing[0] * volume.spacing[1] * volume.spacing[2]) / 1000;
-  const synthetic = unet.card.synthetic || resnet.card.synthetic;
+  const syntheticModels = (['unet', 'resnet'] as const).filter((kind) => models[kind].card.synthetic);
+  const synthetic = syntheticModels.length > 0;
   const modelRef = ({ name, version, sha256 }: { name: string; version: string; sha256: string }) => ({
     name,
     version,
@@ -88,7 +89,7 @@ export async function runInference(
     maskVolumeMl: voxels * voxelMl,
     models: { unet: modelRef(unet.card), resnet: modelRef(resnet.card) },
     synthetic,
-    ...(synthetic ? { notice: SYNTHETIC_NOTICE } : {}),
+    ...(synthetic ? { syntheticModels, notice: SYNTHETIC_NOTICE } : {}),
     executionProvider: models.executionProvider,
     timingsMs: roundTimings({
       preprocess: preprocessed - started,

@@ -19,6 +19,8 @@ export const inferenceResultSchema = z
     models: z.object({ unet: modelRef, resnet: modelRef }).strict(),
     /** True when a model is a synthetic demo model: the result is not for clinical use. */
     synthetic: z.boolean(),
+    /** Which models are synthetic, present when `synthetic`: the Fuse step's notice names them. */
+    syntheticModels: z.array(z.enum(['unet', 'resnet'])).optional(),
     notice: z.string().optional(),
     executionProvider: z.enum(['cuda', 'tensorrt', 'cpu']),
     /** Wall time per stage in ms: preprocess, segment, postprocess, classify, total. */

@@ -200,3 +200,30 @@ export function buildManifest(files: Record<string, Uint8Array>, studyId?: strin
       })),
   };
 }
+
+/** Issues that mean the manifest no longer lists the files as they are (a file edited, added or removed). */
+export const STALE_MANIFEST_CODES: ReadonlySet<string> = new Set([
+  'MANIFEST_SIZE_MISMATCH',
+  'MANIFEST_CHECKSUM_MISMATCH',
+  'MANIFEST_FILE_MISSING',
+]);
+
+/**
+ * The manifest of files already hashed, keeping from the previous manifest (any JSON, valid or not) its
+ * studyId and DICOM series selection where each is valid on its own: a rewrite must not change which
+ * series the study uses.
+ */
+export function refreshedManifest(
+  files: readonly (ManifestEntry & { sha256: string })[],
+  previous: unknown,
+): Manifest {
+  const old = (typeof previous === 'object' && previous !== null ? previous : {}) as Record<string, unknown>;
+  const studyId = manifestSchema.shape.studyId.safeParse(old.studyId).data;
+  const image = manifestSchema.shape.image.safeParse(old.image).data;
+  return {
+    schemaVersion: 1,
+    ...(studyId !== undefined ? { studyId } : {}),
+    files: files.map(({ path, size, sha256 }) => ({ path, size, sha256 })),
+    ...(image !== undefined ? { image } : {}),
+  };
+}

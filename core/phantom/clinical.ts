@@ -35,6 +35,19 @@ export function severityScore(variants: ReadonlySet<PhantomVariant>, necrosisFra
   return 1 - weights.reduce((rest, w) => rest * (1 - w), 1);
 }
 
+/** The severity index from which a phantom is severe acute pancreatitis (persistent organ failure). */
+export const SEVERE_INDEX = 0.7;
+
+/**
+ * The phantom cohort's label, one rule for clinical.json's outcome (atlantaSeverity "severe") and
+ * `sap phantoms`' outcomes.csv: severe when severityScore reaches SEVERE_INDEX. With the weights above that
+ * is necrosis with a pleural effusion or with peripancreatic fluid, a pleural effusion with peripancreatic
+ * fluid, or necrosis of at least half the gland (with oedema, of at least 31.25 % of it).
+ */
+export function isSeverePhantom(variants: ReadonlySet<PhantomVariant>, necrosisFraction: number): boolean {
+  return severityScore(variants, variants.has('necrotising') ? necrosisFraction : 0) >= SEVERE_INDEX;
+}
+
 export interface ClinicalInputs {
   seed: number;
   patient: PhantomPatient;
@@ -54,7 +67,7 @@ export function phantomClinical(input: ClinicalInputs): PhantomClinical {
     round(rng.between(a + (c - a) * s, b + (d - b) * s), digits);
   const biliary = patient.etiology === 'biliary';
   const htg = patient.etiology === 'hypertriglyceridaemic';
-  const severe = s >= 0.7;
+  const severe = isSeverePhantom(variants, input.necrosisFraction);
 
   const sbp = v(118, 145, 86, 108, 0);
   const neutrophilPercent = v(62, 78, 84, 93);
@@ -131,7 +144,7 @@ function ctRead(input: ClinicalInputs, necrosis: number, rng: Rng): PhantomClini
 /** Revised Atlanta label: severe = persistent organ failure; local complications make it at least moderate. */
 function outcome(input: ClinicalInputs, s: number, rng: Rng): PhantomClinical['outcome'] {
   const local = input.variants.has('necrotising') || input.variants.has('peripancreatic-fluid');
-  if (s >= 0.7) {
+  if (isSeverePhantom(input.variants, input.necrosisFraction)) {
     return {
       organFailure: 'persistent',
       organFailureHours: rng.int(72, 240),

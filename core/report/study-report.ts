@@ -1,4 +1,4 @@
-import { SYNTHETIC_LABEL, type FusionResult } from '../fusion/fuse';
+import type { FusionResult } from '../fusion/fuse';
 import type { NormalisedClinical } from '../ingest/clinical/catalogue';
 import type { InferenceResult } from '../inference/result';
 import type { Volume } from '../imaging/volume';
@@ -59,14 +59,11 @@ export function studyReportHtml(input: StudyReportInput): string {
 }
 
 /**
- * The "not for clinical use" banner when any model that scored the study is a synthetic demo model, said once:
- * the inference notice follows only when it adds something (the Infer step's own notice says the same thing).
+ * The "not for clinical use" banner, once, when any model behind the result is a synthetic demo model: the
+ * result's own notice, which names them.
  */
-export function syntheticBanner(fusion: FusionResult, inference?: InferenceResult): string {
-  if (!fusion.label && !inference?.synthetic) return '';
-  const notice =
-    inference?.notice && !/not for clinical use/i.test(inference.notice) ? ` ${inference.notice}` : '';
-  return `<p class="banner" id="synthetic">${escapeHtml(SYNTHETIC_LABEL)}.${escapeHtml(notice)}</p>`;
+export function syntheticBanner(fusion: FusionResult): string {
+  return fusion.notice ? `<p class="banner" id="synthetic">${escapeHtml(fusion.notice)}</p>` : '';
 }
 
 function header(input: StudyReportInput): string {
@@ -86,17 +83,14 @@ function header(input: StudyReportInput): string {
       : []),
   ];
   return `<h1>Severe acute pancreatitis: study report</h1>
-${syntheticBanner(fusion, inference)}
+${syntheticBanner(fusion)}
 ${keyValueTable(rows, 'study')}`;
 }
 
 function resultSection({ fusion, inference, explanationSvg }: StudyReportInput): string {
   const { moderate, high } = fusion.riskThresholds;
   const factors = fusion.topFactors.map((f) => `<li>${escapeHtml(f.text)}</li>`).join('');
-  const missing =
-    fusion.missingFeatures.length > 0
-      ? `<p>Model inputs missing for this study (scored as missing, never as 0): ${escapeHtml(fusion.missingFeatures.join(', '))}.</p>`
-      : '';
+  const missing = missingInputsList(fusion);
   const deep = inference
     ? `<p>Deep-learning (3D ResNet50) probability alone: ${pct(inference.probability)}.</p>`
     : '';
@@ -108,4 +102,15 @@ ${deep}
 ${missing}
 <figure id="explanation">${explanationSvg}</figure>
 </section>`;
+}
+
+/** Each input the model scored as missing, with where the card reads it and why the study lacks it. */
+function missingInputsList(fusion: FusionResult): string {
+  const inputs = fusion.missingInputs;
+  if (inputs.length === 0) return '';
+  const items = inputs.map(({ feature, source, path, reason }) => {
+    const text = `${feature} (${source} ${path}): ${reason}`;
+    return `<li data-feature="${escapeHtml(feature)}">${escapeHtml(text)}</li>`;
+  });
+  return `<div id="missing-inputs"><p>Model inputs missing for this study (scored as missing, never as 0):</p><ul>${items.join('')}</ul></div>`;
 }

@@ -40,3 +40,4 @@ export function classicScores(
 
 export { apacheII, bisap, ctsi, glasgowImrie, mctsi, modifiedMarshall, ranson, revisedAtlanta, sirs };
 export type * from './types';
+export { COMPARED_SCORES, comparedScoreValues, type ComparedScore } from './compared';

@@ -3,6 +3,7 @@ import { assembleFeatures } from '../../core/fusion/feature-vector';
 import { fuse } from '../../core/fusion/fuse';
 import { z } from 'zod';
 import { modeOf, type StudyRun } from '../../core/pipeline/run';
+import { classicScores, comparedScoreValues } from '../../core/scores';
 import { logger } from '../shared/logger';
 import { putJson } from '../shared/s3-objects';
 import { reportInferenceProvider } from './inference-provider';
@@ -39,6 +40,8 @@ export async function fuseForBatch(run: StudyRun & { batchId: string }): Promise
     ),
     missing: vector.missing,
     ...(scored ? { probability: scored.probability, riskLevel: scored.riskLevel } : {}),
+    // The classic scores beside the inputs, so the training table is ready for `sap evaluate`.
+    classicScores: comparedScoreValues(classicScores(inputs.clinical)),
     // A rescore ran no inference: the GPU time belongs to the run that made the artifacts.
     ...(inferenceMs !== undefined && mode !== 'rescore' ? { inferenceSeconds: inferenceMs / 1000 } : {}),
   };

@@ -46,6 +46,7 @@ async function fuse(run: StudyRun): Promise<StudyRun> {
     riskLevel: result.riskLevel,
     model: result.model.version,
     missing: result.missingFeatures.length,
+    synthetic: result.synthetic,
     reportBytes: published.report.length,
   });
   return withResultArtifacts(run);

@@ -32,5 +32,10 @@ export async function readFuseInputs(run: StudyRun): Promise<FuseInputs> {
     read('radiomics.json', keys.radiomics) as Promise<RadiomicsResult>,
     read('inference.json', keys.inference),
   ]);
-  return { clinical: clinicalDoc.clinical, radiomics: radiomicsDoc.features, inference };
+  return {
+    clinical: clinicalDoc.clinical,
+    radiomics: radiomicsDoc.features,
+    undefinedRadiomics: radiomicsDoc.undefinedFeatures,
+    inference,
+  };
 }

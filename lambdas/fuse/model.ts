@@ -1,6 +1,6 @@
 import { NoSuchKey } from '@aws-sdk/client-s3';
 import { loadFusionModel } from '../../core/fusion/load-model';
-import { modelCardSchema, type ModelCard } from '../../core/fusion/model-card';
+import { readModelCard, type ModelCard } from '../../core/fusion/model-card';
 import { FUNCTION_ENV } from '../../core/pipeline/function-env';
 import { StepError } from '../../core/pipeline/step-error';
 import { modelPrefix } from '../../core/study/model-keys';
@@ -31,9 +31,11 @@ export async function fusionModel(version?: string): Promise<FusionModel> {
       );
     throw error;
   });
-  const card = modelCardSchema.parse(cardJson);
+  // A card that names inputs the pipeline lacks fails the study (MODEL_CARD_INVALID), never scores without them.
+  const source = `s3://${bucket}/${prefix}model-card.json`;
+  const card = readModelCard(cardJson, source);
   const key = `${bucket}/${prefix}${card.file}@${card.sha256}`;
   if (cached?.key !== key)
-    cached = { key, loaded: loadFusionModel(cardJson, await getBytes(bucket, prefix + card.file)) };
+    cached = { key, loaded: loadFusionModel(cardJson, await getBytes(bucket, prefix + card.file), source) };
   return cached.loaded;
 }

@@ -16,18 +16,21 @@ export function progressLine(progress: BatchProgress): string {
   );
 }
 
-/** One item's end as a plain line. */
+/** One item's end as a plain line; a failure with its code and reason. */
 export function itemLine(progress: BatchProgress): string | undefined {
   const { ended } = progress;
   if (!ended) return undefined;
   const how =
     ended.status === 'SKIPPED'
       ? 'skipped (completed by an earlier run)'
-      : `${ended.status}${ended.code ? ` ${ended.code}` : ''}`;
+      : `${ended.status}${ended.code ? ` ${ended.code}` : ''}${ended.message ? `: ${oneLine(ended.message)}` : ''}`;
   return `[${progress.done}/${progress.total}] ${ended.item}: ${how}`;
 }
 
-/** Reports a batch's progress: the bar redrawn in place on a terminal, plain lines otherwise. */
+/** A message on the item's one line. */
+const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
+
+/** Reports a batch's progress: the bar redrawn in place on a terminal (failures above it), plain lines otherwise. */
 export function progressReporter(output: ProgressOutput): {
   update(progress: BatchProgress): void;
   /** Ends the bar's line on a terminal. */
@@ -37,7 +40,9 @@ export function progressReporter(output: ProgressOutput): {
   return {
     update(progress) {
       if (output.isTTY) {
-        output.write(`\r\x1b[K${progressLine(progress)}`);
+        // A failure and its reason stay on the screen, above the bar.
+        const failed = progress.ended?.status === 'FAILED' ? `\r\x1b[K${itemLine(progress)}\n` : '';
+        output.write(`${failed}\r\x1b[K${progressLine(progress)}`);
         drawn = true;
         return;
       }

@@ -48,8 +48,8 @@ export interface BatchProgress {
   failed: number;
   /** Studies completed by an earlier run of the batch, not run again. */
   skipped: number;
-  /** The item that just ended; absent in the first report. */
-  ended?: { item: string; status: ItemStatus; code?: string };
+  /** The item that just ended, with a failure's code and message; absent in the first report. */
+  ended?: { item: string; status: ItemStatus; code?: string; message?: string };
 }
 
 export type LocalBatchResult =
@@ -88,12 +88,12 @@ export async function runLocalBatch(
     failed: folder.refused.length,
     skipped: 0,
   };
-  const report = (item: string, status: ItemStatus, code?: string) => {
+  const report = (item: string, status: ItemStatus, failure?: { code: string; message: string }) => {
     progress.done++;
     if (status === 'COMPLETED') progress.completed++;
     else if (status === 'FAILED') progress.failed++;
     else progress.skipped++;
-    options.onProgress?.({ ...progress, ended: { item, status, code } });
+    options.onProgress?.({ ...progress, ended: { item, status, ...failure } });
   };
   options.onProgress?.({ ...progress });
 
@@ -189,7 +189,11 @@ export async function runLocalBatch(
       if (completedBefore.has(study.studyId)) return report(study.studyId, 'SKIPPED');
       try {
         const outcome = await runStudy(study);
-        report(study.studyId, outcome.status, outcome.status === 'FAILED' ? outcome.code : undefined);
+        report(
+          study.studyId,
+          outcome.status,
+          outcome.status === 'FAILED' ? { code: outcome.code, message: outcome.message } : undefined,
+        );
       } catch (error) {
         if (!signal.aborted) throw error;
       }

@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import S3rver, { type S3rverEventRecord } from 's3rver';
 import { closeServer, LOOPBACK } from './http-server';
 import { LOCAL_CREDENTIALS } from './local-env';
+import { listObjectsV2 } from './s3-list-objects-v2';
 import { refusePresigned } from './s3-presigned-check';
 import { refuseS3Request, s3Target } from './s3-request-guard';
 
@@ -50,7 +51,8 @@ type KoaMiddleware = (ctx: KoaContext, next: () => Promise<void>) => Promise<voi
  * s3rver on the loopback interface with its objects under `directory` and the given buckets. It accepts
  * only the credentials S3RVER / S3RVER (../shared/ENVIRONMENT.md). Requests whose bucket, key, copy source
  * or multipart ids would resolve outside `directory` are refused first (s3-request-guard.ts), and so are
- * presigned URLs whose signature or time window does not hold (s3-presigned-check.ts).
+ * presigned URLs whose signature or time window does not hold (s3-presigned-check.ts). ListObjectsV2 is
+ * answered as S3 answers it, truncated listings included (s3-list-objects-v2.ts).
  */
 export async function startS3(options: {
   directory: string;
@@ -66,8 +68,13 @@ export async function startS3(options: {
     vhostBuckets: false,
     configureBuckets: options.buckets.map((name) => ({ name })),
   });
-  // Koa composes its middleware when the server starts: the guard placed first sees every request.
-  (server as unknown as { middleware: KoaMiddleware[] }).middleware.unshift(guardRequest);
+  // Koa composes its middleware when the server starts: the guard placed first sees every request, and
+  // our ListObjectsV2 goes just before s3rver's router (inside the layer that writes object bodies as XML).
+  const { middleware } = server as unknown as { middleware: (KoaMiddleware & { router?: unknown })[] };
+  const router = middleware.findIndex((layer) => layer.router !== undefined);
+  if (router === -1) throw new Error("s3rver's router was not found among its middleware");
+  middleware.splice(router, 0, listObjectsV2 as unknown as KoaMiddleware);
+  middleware.unshift(guardRequest);
   const { port } = await server.run();
   return {
     endpoint: `http://${LOOPBACK}:${port}`,

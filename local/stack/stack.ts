@@ -35,7 +35,7 @@ import { createS3CallRecorder } from './iam/s3-rest-calls';
 import { recordClientCalls, recordHandlerClientCalls } from './iam/sdk-recording';
 import { startInferenceEdge } from './inference-edge';
 import { matchesManifestRule, objectCreatedEvent, SequencerClock } from './manifest-trigger';
-import { publishModels } from './models';
+import { publishModels, type PublishedModels } from './models';
 import { DEFAULT_DATA_DIR, REPO_ROOT } from './paths';
 import { startS3 } from './s3-server';
 import { createSageMakerEndpoint, type LocalSageMaker } from './sagemaker-endpoint';
@@ -64,7 +64,8 @@ export interface LocalStackOptions {
   ports?: { s3?: number; api?: number };
   /**
    * Holds the fusion model card (+ file) and `unet/`, `resnet/`, published to the local models bucket at
-   * their versions' prefixes. Default: models/demo.
+   * their versions' prefixes; a folder without `unet/` or `resnet/` gets the demo's (`models.fromDemo`).
+   * Default: models/demo.
    */
   modelDir?: string;
   /** onnxruntime threads of the inference container (SAP_THREADS). Default: every core. */
@@ -107,6 +108,8 @@ export interface LocalStack {
   apiUrl: string;
   dynamoEndpoint: string;
   dataDir: string;
+  /** The models published from the model folder at start: the versions the stack runs by default. */
+  models: PublishedModels;
   /** The runner: its executions and their step events. */
   stepFunctions: LocalStepFunctions;
   /** An S3 client for the local S3 endpoint. */
@@ -195,8 +198,9 @@ async function start(options: LocalStackOptions, closers: (() => Promise<void>)[
   closers.push(s3.close, dynamo.close);
   const s3Client = localS3Client(s3.endpoint);
   closers.push(async () => s3Client.destroy());
-  const modelDir = path.resolve(options.modelDir ?? path.join(REPO_ROOT, 'models', 'demo'));
-  const models = await publishModels(s3Client, LOCAL_NAMES.modelsBucket, modelDir);
+  const demoModelDir = path.join(REPO_ROOT, 'models', 'demo');
+  const modelDir = path.resolve(options.modelDir ?? demoModelDir);
+  const models = await publishModels(s3Client, LOCAL_NAMES.modelsBucket, modelDir, demoModelDir);
   // Each handler runs with its own definition's variables only, and its memory size as the Lambda
   // runtime sets it (function-scope.ts).
   const functionEnvironments = Object.fromEntries(
@@ -369,6 +373,7 @@ async function start(options: LocalStackOptions, closers: (() => Promise<void>)[
     apiUrl: api.url,
     dynamoEndpoint: dynamo.endpoint,
     dataDir,
+    models,
     stepFunctions,
     s3Client,
     deadLetters,

@@ -10,7 +10,7 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { assembleFeatures } from '../../core/fusion/feature-vector';
-import { modelCardSchema, type FeatureSource } from '../../core/fusion/model-card';
+import { readModelCard, type FeatureSource } from '../../core/fusion/model-card';
 import { readMaskNifti, type Mask } from '../../core/imaging/mask';
 import { encodeNiftiGz, readNiftiHuVolume } from '../../core/imaging/nifti';
 import type { Vec3, Volume } from '../../core/imaging/volume';
@@ -102,15 +102,18 @@ const DEMO_FEATURES: FeatureSource[] = [
 ];
 
 // The card is only used here for its feature list; train-fusion-model.py writes the real one with the checksum.
-const card = modelCardSchema.parse({
-  schemaVersion: 1,
-  name: 'cohort',
-  version: '0',
-  file: 'model.ubj',
-  sha256: '0'.repeat(64),
-  features: DEMO_FEATURES,
-  riskThresholds: { moderate: 0.3, high: 0.6 },
-});
+const card = readModelCard(
+  {
+    schemaVersion: 1,
+    name: 'cohort',
+    version: '0',
+    file: 'model.ubj',
+    sha256: '0'.repeat(64),
+    features: DEMO_FEATURES,
+    riskThresholds: { moderate: 0.3, high: 0.6 },
+  },
+  'the demo features (DEMO_FEATURES)',
+);
 
 /** A study folder held in memory, as validateStudy reads one from S3 or disk. */
 function memorySource(files: Record<string, Uint8Array>): StudySource {

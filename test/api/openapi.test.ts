@@ -76,6 +76,24 @@ describe('docs/openapi.yaml', () => {
     expect(doc.components.securitySchemes.sigv4?.['x-amazon-apigateway-authtype']).toBe('awsSigv4');
   });
 
+  it('holds a result to its missing inputs and synthetic marks', () => {
+    const { studyId, status, manifestVersion, updatedAt, stages, result } = studies.completed;
+    const errors = (changed: Record<string, unknown>) =>
+      validateAgainstOpenApi('GET', '/studies/s1', 200, {
+        ...{ studyId, status, manifestVersion, updatedAt, stages },
+        result: { ...(result as object), ...changed },
+      }).join('\n');
+    expect(errors({})).toBe('');
+    expect(errors({ missingInputs: [{ feature: 'crp', source: 'lab', path: 'crp', reason: 'x' }] })).toMatch(
+      /missingInputs\/0\/source must be equal to one of the allowed values/,
+    );
+    expect(
+      errors({ missingInputs: [{ feature: 'crp', source: 'clinical', path: 'admission.crp' }] }),
+    ).toMatch(/must have required property 'reason'/);
+    expect(errors({ syntheticModels: ['vit'] })).toMatch(/syntheticModels\/0 must be equal to one of/);
+    expect(errors({ synthetic: 'yes' })).toMatch(/synthetic must be boolean/);
+  });
+
   it('rejects a body that breaks it, so the checks below mean something', () => {
     const study = { studyId: 's1', status: 'DONE', manifestVersion: 'v', updatedAt: 'x', stages: {} };
     const errors = validateAgainstOpenApi('GET', '/studies/s1', 200, study);
@@ -110,6 +128,19 @@ describe('GET /studies/{studyId}', () => {
         riskThresholds: { moderate: 0.3, high: 0.6 },
         model: { name: 'sap-fusion-demo', version: 'demo-1' },
         label: expect.stringContaining('not for clinical use'),
+        // The stored inference.json is empty: the demo fusion model is the one synthetic model it knows of.
+        synthetic: true,
+        syntheticModels: ['xgboost'],
+        notice: 'Synthetic demo model, not for clinical use: fusion model sap-fusion-demo demo-1.',
+        missingFeatures: ['dl_probability'],
+        missingInputs: [
+          {
+            feature: 'dl_probability',
+            source: 'inference',
+            path: 'probability',
+            reason: 'inference.json has no probability',
+          },
+        ],
         scores: { bisap: { name: 'BISAP' }, ranson: { name: 'Ranson' }, mctsi: { name: 'MCTSI' } },
       },
     });

@@ -7,15 +7,9 @@ import { generatePhantom, phantomStudyFiles } from '../../core/phantom';
 import { itemLine, progressLine, progressReporter } from '../../local/batch/progress-bar';
 import type { BatchProgress } from '../../local/batch/run-batch';
 import { readBatchFolder } from '../../local/batch/study-folders';
-import { EXIT, main } from '../../cli/main';
+import { EXIT } from '../../cli/main';
+import { sap } from '../support/sap-cli';
 import { writeStudy } from '../bad-inputs/study-builder';
-
-async function sap(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, { out: (t) => out.push(t), err: (t) => err.push(t) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 let root: string;
 let folder: string;
@@ -107,30 +101,41 @@ describe('batch progress', () => {
     completed: 5,
     failed: 1,
     skipped: 1,
-    ended: { item: 's7', status: 'FAILED', code: 'INPUT_REJECTED' },
+    ended: {
+      item: 's7',
+      status: 'FAILED',
+      code: 'INPUT_REJECTED',
+      message: 'clinical.json: admission.age must be\n  at most 120 years',
+    },
   };
+  const failedLine =
+    '[7/20] s7: FAILED INPUT_REJECTED: clinical.json: admission.age must be at most 120 years';
 
-  it('draws the share done and the counts, and says how each item ended', () => {
+  it('draws the share done and the counts, and says how each item ended, a failure with its reason', () => {
     expect(progressLine(progress)).toBe(
       `[${'#'.repeat(11)}${'-'.repeat(19)}] 7/20  5 completed  1 failed  1 skipped`,
     );
-    expect(itemLine(progress)).toBe('[7/20] s7: FAILED INPUT_REJECTED');
+    expect(itemLine(progress)).toBe(failedLine);
+    expect(itemLine({ ...progress, ended: { item: 's7', status: 'FAILED', code: 'TRANSIENT' } })).toBe(
+      '[7/20] s7: FAILED TRANSIENT',
+    );
     expect(itemLine({ ...progress, ended: { item: 's1', status: 'SKIPPED' } })).toBe(
       '[7/20] s1: skipped (completed by an earlier run)',
     );
     expect(itemLine({ ...progress, ended: undefined })).toBeUndefined();
   });
 
-  it('redraws one line on a terminal and ends it; writes one line per item elsewhere', () => {
+  it('redraws one line on a terminal (a failure stays above it) and ends it; writes one line per item elsewhere', () => {
     const written: string[] = [];
     const tty = progressReporter({ isTTY: true, write: (t) => written.push(t) });
     tty.update(progress);
-    tty.update({ ...progress, done: 8 });
+    const completed = { ...progress, done: 8, ended: { item: 's8', status: 'COMPLETED' as const } };
+    tty.update(completed);
     tty.finish();
     tty.finish();
     expect(written).toEqual([
-      `\r\x1b[K${progressLine(progress)}`,
-      `\r\x1b[K${progressLine({ ...progress, done: 8 })}`,
+      `\r\x1b[K${failedLine}\n\r\x1b[K${progressLine(progress)}`,
+      `\r\x1b[K${progressLine(completed)}`,
       '\n',
     ]);
 
@@ -139,6 +144,6 @@ describe('batch progress', () => {
     plain.update({ ...progress, ended: undefined });
     plain.update(progress);
     plain.finish();
-    expect(lines).toEqual(['[7/20] s7: FAILED INPUT_REJECTED']);
+    expect(lines).toEqual([failedLine]);
   });
 });

@@ -117,6 +117,42 @@ describe('the training table', () => {
     expect(rows.map((row) => table.columns.map((c) => row[c]))).toEqual(table.rows);
   });
 
+  it('carries the classic scores sap evaluate compares with, in CSV and Parquet, empty where not computable', async () => {
+    const scores = { bisap: 2, ranson: null, mctsi: 6, sirs: 3, glasgowImrie: null, apacheII: 11 };
+    const table = trainingTable([
+      completed(
+        's1',
+        { age: 50 },
+        { mode: 'score', probability: 0.25, riskLevel: 'moderate', classicScores: scores },
+      ),
+      // An outcome stored before Fuse recorded the scores: empty cells, not zeros.
+      completed('s2', { age: 70 }, { mode: 'score', probability: 0.5, riskLevel: 'high' }),
+    ]);
+    expect(table.columns).toEqual([
+      'studyId',
+      'manifestVersion',
+      'age',
+      'bisap',
+      'ranson',
+      'mctsi',
+      'sirs',
+      'glasgowImrie',
+      'apacheII',
+      'probability',
+      'riskLevel',
+    ]);
+    expect(trainingTableCsv(table).split('\r\n').slice(1, 3)).toEqual([
+      's1,"""etag-s1""",50,2,,6,3,,11,0.25,moderate',
+      's2,"""etag-s2""",70,,,,,,,0.5,high',
+    ]);
+    const rows = await parquetReadObjects({ file: trainingTableParquet(table).slice().buffer });
+    expect(rows[0]).toMatchObject({ bisap: 2, ranson: null, apacheII: 11 });
+    expect(rows[1]).toMatchObject({ bisap: null, mctsi: null });
+    expect(() => trainingTable([completed('s1', { bisap: 1 }, { classicScores: scores })])).toThrow(
+      /model input "bisap" has the name of a classic-score column/,
+    );
+  });
+
   it('is only a header without completed studies, and refuses outcomes of two models', () => {
     expect(trainingTableCsv(trainingTable([failed('s1', 'Infer', 'X')]))).toBe('studyId,manifestVersion\r\n');
     expect(() => trainingTable([completed('s1', { a: 1, b: 2 }), completed('s2', { b: 2, a: 1 })])).toThrow(

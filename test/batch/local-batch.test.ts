@@ -22,6 +22,7 @@ import { startLocalStack } from '../../local/stack/stack';
 import type { RunnerEvent } from '../../local/stack/step-functions/service';
 import { writeStudy } from '../bad-inputs/study-builder';
 import { startE2eStack } from '../e2e/local-stack';
+import { COMPARED_SCORES, comparedScoreValues, type ClassicScores } from '../../core/scores';
 
 const GOOD = Array.from({ length: 16 }, (_, n) => `g${String(n + 1).padStart(2, '0')}`);
 /** Sorted after the good ones, so the interruption falls among good studies. */
@@ -55,7 +56,10 @@ const studyFiles = (studyId: string, n: number) =>
   );
 
 let root: string;
-const reference = new Map<string, { vector: Record<string, number | null>; probability: number }>();
+const reference = new Map<
+  string,
+  { vector: Record<string, number | null>; probability: number; scores: Record<string, number | null> }
+>();
 interface Session {
   events: RunnerEvent[];
   progress: BatchProgress[];
@@ -103,6 +107,7 @@ beforeAll(async () => {
       const vector = assembleFeatures(card, await readFuseInputs(run));
       const result = Item!.result as {
         probability: number;
+        scores: ClassicScores;
         missingFeatures: string[];
         topFactors: { feature: string; value: number | null }[];
       };
@@ -111,7 +116,11 @@ beforeAll(async () => {
         vector.names.map((name, n) => [name, Number.isNaN(vector.values[n]!) ? null : vector.values[n]!]),
       );
       for (const factor of result.topFactors) expect(byName[factor.feature]).toBe(factor.value);
-      reference.set(studyId, { vector: byName, probability: result.probability });
+      reference.set(studyId, {
+        vector: byName,
+        probability: result.probability,
+        scores: comparedScoreValues(result.scores),
+      });
     }
   } finally {
     await single.close();
@@ -206,15 +215,21 @@ describe('a local batch over 20 phantom studies', () => {
       'studyId',
       'manifestVersion',
       ...card.features.map((f) => f.name),
+      ...COMPARED_SCORES,
       'probability',
       'riskLevel',
     ]);
     expect([...rows.keys()]).toEqual(GOOD);
-    for (const [studyId, { vector, probability }] of reference) {
+    for (const [studyId, { vector, probability, scores }] of reference) {
       const cells = rows.get(studyId)!;
       const features = card.features.map((f, n) => cells[2 + n]);
       expect(features).toEqual(
         card.features.map((f) => (vector[f.name] === null ? '' : String(vector[f.name]))),
+      );
+      // The classic scores of the study's own result, empty where not computable.
+      const scoreCells = COMPARED_SCORES.map((_, n) => cells[2 + card.features.length + n]);
+      expect(scoreCells).toEqual(
+        COMPARED_SCORES.map((name) => (scores[name] === null ? '' : String(scores[name]))),
       );
       expect(Number(cells.at(-2))).toBe(probability);
     }

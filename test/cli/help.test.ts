@@ -66,7 +66,7 @@ describe('sap <command> --help', () => {
       [
         ...['batch run', 'batch status', 'batch submit', 'cost', 'demo', 'evaluate', 'features'],
         ...['ibsi-compliance', 'infer', 'predict', 'radiomics', 'rescore', 'scores', 'serve'],
-        ...['status', 'submit', 'validate'],
+        ...['status', 'submit', 'validate', 'join', 'phantoms', 'check-card'],
       ].sort(),
     );
   });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseOutcomeText } from '../../core/evaluation';
-import { parseCsv, readCohort } from '../../local/evaluate/cohort';
+import { readCsvTable } from '../../core/batch/csv';
+import { readCohort } from '../../local/evaluate/cohort';
 
 describe('parseOutcomeText: the spellings of a binary outcome', () => {
   it.each(['1', '1.0', '1.00', 'true', 'True', 'TRUE', 'yes', 'Yes', ' 1 '])('%j is an event', (text) =>
@@ -19,7 +20,10 @@ describe('parseOutcomeText: the spellings of a binary outcome', () => {
 
 describe('readCohort: the outcome column', () => {
   const cohort = (outcomes: string[]) =>
-    parseCsv(['studyId,sap,probability', ...outcomes.map((o, i) => `p${i},${o},0.${i + 1}`)].join('\n'));
+    readCsvTable(
+      ['studyId,sap,probability', ...outcomes.map((o, i) => `p${i},${o},0.${i + 1}`)].join('\n'),
+      'cohort.csv',
+    );
 
   it('reads the outcome as pandas writes it (1.0/0.0) and as booleans, the same as 1/0', () => {
     const expected = [1, 0, 1, 0];
@@ -30,18 +34,21 @@ describe('readCohort: the outcome column', () => {
       ['yes', 'no'],
     ]) {
       const [event, none] = spelling as [string, string];
-      const { outcome } = readCohort(cohort([event, none, event, none]), { outcome: 'sap' });
+      const { outcome } = readCohort(cohort([event, none, event, none]), {
+        file: 'cohort.csv',
+        outcome: 'sap',
+      });
       expect(Array.from(outcome)).toEqual(expected);
     }
   });
 
   it('refuses any other value, naming its row and every accepted spelling', () => {
-    expect(() => readCohort(cohort(['1', '0', '0.5']), { outcome: 'sap' })).toThrow(
-      'row 4: sap must be 1, 1.0, true or yes for an event; 0, 0.0, false or no for none (words in any case); ' +
+    expect(() => readCohort(cohort(['1', '0', '0.5']), { file: 'cohort.csv', outcome: 'sap' })).toThrow(
+      'cohort.csv, row 4: sap must be 1, 1.0, true or yes for an event; 0, 0.0, false or no for none (words in any case); ' +
         'got "0.5"',
     );
-    expect(() => readCohort(cohort(['1', '']), { outcome: 'sap' })).toThrow(
-      /row 3: sap must be .*; got null/,
+    expect(() => readCohort(cohort(['1', '']), { file: 'cohort.csv', outcome: 'sap' })).toThrow(
+      /cohort.csv, row 3: sap must be .*; got null/,
     );
   });
 });

@@ -46,6 +46,61 @@ describe('assembleFeatures', () => {
     expect(Number.isNaN(vector.values[4])).toBe(true);
   });
 
+  it('says for each missing input where the card reads it and why the study lacks it', () => {
+    // As normalisation keeps them: fields it does not know go to `extra`, by JSON path.
+    const admission = { ...outputs.clinical.admission };
+    delete admission.triglycerides;
+    const clinical = {
+      ...outputs.clinical,
+      admission,
+      extra: { 'admission.serumTrigs': 23.4, 'h48.note': 'x' },
+    };
+    const vector = assembleFeatures(card, {
+      clinical,
+      radiomics: {},
+      undefinedRadiomics: ['cm_contrast_3D_avg'],
+      inference: {},
+    });
+    expect(vector.missing).toEqual(vector.missingInputs.map((m) => m.feature));
+    expect(vector.missingInputs).toEqual([
+      {
+        feature: 'triglycerides',
+        source: 'clinical',
+        path: 'admission.triglycerides',
+        reason:
+          'not provided in clinical.json; clinical.json has `admission.serumTrigs`, not a field this service reads',
+      },
+      {
+        feature: 'dl_probability',
+        source: 'inference',
+        path: 'probability',
+        reason: 'inference.json has no probability',
+      },
+      {
+        feature: 'glcm_contrast',
+        source: 'radiomics',
+        path: 'cm_contrast_3D_avg',
+        reason: expect.stringMatching(/^radiomics could not compute it for this region \(undefined, NaN/),
+      },
+      {
+        feature: 'procalcitonin_48h',
+        source: 'clinical',
+        path: 'h48.pct',
+        // Only the unknown fields of the same section are named.
+        reason: 'not provided in clinical.json; clinical.json has `h48.note`, not a field this service reads',
+      },
+    ]);
+  });
+
+  it('tells a radiomics tag the profile does not compute from one it could not compute here', () => {
+    const typo = modelCardSchema.parse({
+      ...card,
+      features: [{ name: 'mean', source: 'radiomics', path: 'stat_meen' }],
+    });
+    const [missing] = assembleFeatures(typo, { ...outputs, undefinedRadiomics: [] }).missingInputs;
+    expect(missing?.reason).toBe('radiomics.json has no stat_meen: not a feature its profile computes');
+  });
+
   it('refuses a card whose values cannot be numbers, naming every such feature', () => {
     const bad = modelCardSchema.parse({
       ...card,

@@ -83,12 +83,66 @@ describe('fuse with the demo fusion model', () => {
     expect(severe.result.model).toEqual({ name: 'sap-fusion-demo', version: 'demo-1', sha256: card.sha256 });
     expect(severe.result.label).toBe(SYNTHETIC_LABEL);
     expect(severe.result.missingFeatures).toEqual([]);
+    expect(severe.result.missingInputs).toEqual([]);
   });
 
-  it('draws the explanation as a well-formed SVG that names the probability and the label', () => {
+  it('marks the result synthetic when any of the three models is, naming which', () => {
+    const site = { ...card, syntheticDemo: false };
+    const realImages = { ...(severeOutputs.inference as object), synthetic: false };
+    delete (realImages as { syntheticModels?: unknown }).syntheticModels;
+    const marks = (scored: ReturnType<typeof fuse>) => {
+      const { synthetic, syntheticModels, notice, label } = scored.result;
+      return { synthetic, syntheticModels, notice, label };
+    };
+    // The demo everything: the demo card and the demo U-Net and ResNet50.
+    expect(marks(severe)).toEqual({
+      synthetic: true,
+      syntheticModels: ['unet', 'resnet', 'xgboost'],
+      notice:
+        'Synthetic demo models, not for clinical use: U-Net sap-demo-unet demo-1, ResNet50 sap-demo-resnet50 demo-1, fusion model sap-fusion-demo demo-1.',
+      label: SYNTHETIC_LABEL,
+    });
+    // A site fusion model (syntheticDemo false) scored with the demo image models.
+    expect(marks(fuse(model, site, severeOutputs))).toEqual({
+      synthetic: true,
+      syntheticModels: ['unet', 'resnet'],
+      notice:
+        'Synthetic demo models, not for clinical use: U-Net sap-demo-unet demo-1, ResNet50 sap-demo-resnet50 demo-1.',
+      label: undefined,
+    });
+    // The reverse: the demo fusion model on real image models.
+    expect(marks(fuse(model, card, { ...severeOutputs, inference: realImages }))).toEqual({
+      synthetic: true,
+      syntheticModels: ['xgboost'],
+      notice: 'Synthetic demo model, not for clinical use: fusion model sap-fusion-demo demo-1.',
+      label: SYNTHETIC_LABEL,
+    });
+    const real = fuse(model, site, { ...severeOutputs, inference: realImages });
+    expect(marks(real)).toEqual({
+      synthetic: false,
+      syntheticModels: undefined,
+      notice: undefined,
+      label: undefined,
+    });
+    expect(real.explanationSvg).not.toMatch(/synthetic/i);
+    // An inference.json written before it named its synthetic models: said, not guessed.
+    const older = { ...realImages, synthetic: true };
+    expect(marks(fuse(model, site, { ...severeOutputs, inference: older }))).toMatchObject({
+      synthetic: true,
+      syntheticModels: [],
+      notice:
+        'Synthetic demo models, not for clinical use: the U-Net or the ResNet50 (inference.json does not say which).',
+    });
+  });
+
+  it('draws the explanation as a well-formed SVG that names the probability and the synthetic models', () => {
     expect(parseXml(severe.explanationSvg).name).toBe('svg');
     expect(severe.explanationSvg).toContain('Probability of severe acute pancreatitis');
-    expect(severe.explanationSvg).toContain(SYNTHETIC_LABEL);
+    // The chart is also a file of its own: its footnote (wrapped over lines) carries the notice.
+    const footnote = [...severe.explanationSvg.matchAll(/class="footnote">([^<]*)</g)]
+      .map((m) => m[1])
+      .join(' ');
+    expect(footnote).toBe(`Model sap-fusion-demo demo-1. ${severe.result.notice}`);
   });
 
   it('refuses a model file that is not the card’s, and a card that does not describe the model', () => {

@@ -49,6 +49,8 @@ describe('runInference end to end (stand-in networks on a phantom)', () => {
     expect(result).toMatchObject({
       schemaVersion: 1,
       synthetic: true,
+      // Only the stand-in U-Net is synthetic: the Fuse step's notice names it alone.
+      syntheticModels: ['unet'],
       notice: SYNTHETIC_NOTICE,
       executionProvider: 'cpu',
       models: {
@@ -100,5 +102,6 @@ describe('runInference end to end (stand-in networks on a phantom)', () => {
     const { result } = await runInference(volume, real);
     expect(result.synthetic).toBe(false);
     expect(result).not.toHaveProperty('notice');
+    expect(result).not.toHaveProperty('syntheticModels');
   });
 });

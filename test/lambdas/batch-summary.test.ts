@@ -102,6 +102,8 @@ describe('batch summary', () => {
       startedAt: '2026-01-02T03:00:00Z',
       finishedAt: '2026-01-02T03:09:00.000Z',
       gpuSeconds: 8,
+      // Both completed studies lacked `effusion`; `age` no study lacked is left out.
+      missingInputs: { effusion: 2 },
       failures: {
         byCode: { IMAGE_UNREADABLE: 1 },
         byStage: { Validate: { IMAGE_UNREADABLE: 1 } },
@@ -113,12 +115,15 @@ describe('batch summary', () => {
       ['batches/cohort-2026/studies/torn.json', 'not JSON'],
     ]);
     expect(summary.cost.gpuSecondsCharged).toBe(8);
+    expect(summary.missingInputs).toEqual({ effusion: 2 });
   });
 
   it('summarises a batch without outcomes as empty outputs', async () => {
     s3.on(ListObjectsV2Command).resolves({ IsTruncated: false });
     const result = await batchSummary({ batchId: 'empty', bucket: BUCKET });
     expect(result.counts).toEqual({ total: 0, COMPLETED: 0, FAILED: 0, invalidOutcomes: 0 });
+    const summary = JSON.parse(String(written('batches/empty/summary.json').Body)) as BatchSummary;
+    expect(summary.missingInputs).toEqual({});
     expect(written('batches/empty/features.csv').Body).toBe('studyId,manifestVersion\r\n');
   });
 

@@ -10,6 +10,7 @@ import { generatePhantom } from '../../core/phantom';
 import type { StudyRun } from '../../core/pipeline/run';
 import { extractRadiomics } from '../../core/radiomics/extract';
 import { profileSettings } from '../../core/radiomics/profiles';
+import { classicScores, comparedScoreValues } from '../../core/scores';
 import { resultKeys, workKeys } from '../../core/study/keys';
 import { handler as fuse } from '../../lambdas/fuse/handler';
 import { handler as recordFailure } from '../../lambdas/record-failure/handler';
@@ -89,6 +90,10 @@ describe('Fuse in a batch', () => {
     expect(Object.keys(outcome.features)).toEqual(card.features.map((f) => f.name));
     const fromRadiomics = card.features.find((f) => f.source === 'radiomics')!;
     expect(outcome.features[fromRadiomics.name]).toBeCloseTo(radiomics.features[fromRadiomics.path]!, 12);
+    // The classic scores of the study's clinical record, for the training table's score columns.
+    const scores = classicScores(clinical.clinical);
+    expect(outcome.classicScores).toEqual(comparedScoreValues(scores));
+    expect(outcome.classicScores?.bisap).toBe(scores.bisap.partial ? null : scores.bisap.value);
   });
 
   it('adds the probability of the version asked for in a score or rescore batch, without GPU time for a rescore', async () => {

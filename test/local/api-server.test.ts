@@ -6,7 +6,7 @@ import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-d
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ApiServer } from '../../local/api-server';
-import { main } from '../../cli/main';
+import { sap } from '../support/sap-cli';
 import { startS3, type LocalS3 } from '../../local/stack/s3-server';
 import { validateAgainstOpenApi } from '../support/openapi';
 
@@ -32,12 +32,6 @@ async function get(pathAndQuery: string, init?: RequestInit) {
   const response = await fetch(api.url + pathAndQuery, init);
   const body = (await response.json()) as Record<string, unknown>;
   return { status: response.status, type: response.headers.get('content-type'), body };
-}
-async function sap(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, { out: (t) => out.push(t), err: (t) => err.push(t) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
 beforeAll(async () => {

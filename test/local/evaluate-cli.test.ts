@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { normaliseClinical } from '../../core/ingest/clinical';
 import { generatePhantom, type PhantomVariant } from '../../core/phantom';
-import { main } from '../../cli/main';
+import { sap } from '../support/sap-cli';
 import { parseXml } from '../charts/xml';
 
 let root: string;
@@ -12,13 +12,6 @@ beforeAll(async () => {
   root = await mkdtemp(path.join(tmpdir(), 'sap-evaluate-'));
 });
 afterAll(() => rm(root, { recursive: true, force: true }));
-
-async function sap(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, { out: (t) => out.push(t), err: (t) => err.push(t) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 /** Phantom patients as cohort rows: outcome, a probability column, and clinical columns by clinical.json path. */
 async function phantomCohort(size: number): Promise<string> {

@@ -3,20 +3,13 @@ import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../cli/main';
+import { sap } from '../support/sap-cli';
 
 let root: string;
 beforeAll(async () => {
   root = await mkdtemp(path.join(tmpdir(), 'sap-fusion-cli-'));
 });
 afterAll(() => rm(root, { recursive: true, force: true }));
-
-async function sap(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, { out: (t) => out.push(t), err: (t) => err.push(t) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 describe('sap scores', () => {
   it('prints every classic score of a clinical.json as JSON', async () => {

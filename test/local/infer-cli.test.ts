@@ -6,7 +6,7 @@ import { readMaskNifti } from '../../core/imaging/mask';
 import { encodeNiftiGz } from '../../core/imaging/nifti';
 import { inferenceResultSchema } from '../../core/inference/result';
 import { generatePhantom } from '../../core/phantom';
-import { main } from '../../cli/main';
+import { sap } from '../support/sap-cli';
 import { unetCard, writeModelDir } from '../inference/model-dir';
 
 let root: string;
@@ -26,13 +26,6 @@ beforeAll(async () => {
   await writeFile(path.join(root, 'notes.txt'), 'not an image');
 });
 afterAll(() => rm(root, { recursive: true, force: true }));
-
-async function sap(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, { out: (t) => out.push(t), err: (t) => err.push(t) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 const file = (name: string) => path.join(root, name);
 

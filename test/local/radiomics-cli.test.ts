@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeNiftiGz } from '../../core/imaging/nifti';
 import { generatePhantom } from '../../core/phantom';
-import { main } from '../../cli/main';
+import { sap } from '../support/sap-cli';
 
 let root: string;
 const phantom = generatePhantom({ dims: [128, 128, 64], seed: 9 });
@@ -22,13 +22,6 @@ beforeAll(async () => {
   );
 });
 afterAll(() => rm(root, { recursive: true, force: true }));
-
-async function sap(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, { out: (t) => out.push(t), err: (t) => err.push(t) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 describe('sap radiomics', () => {
   it('prints every feature of the pancreas profile as JSON', async () => {

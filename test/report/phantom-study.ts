@@ -32,7 +32,8 @@ export function syntheticInference(phantom: Phantom): InferenceResult {
       resnet: { name: 'resnet50-demo', version: 'demo-1', sha256: 'b'.repeat(64) },
     },
     synthetic: true,
-    notice: 'Segmentation and deep features from untrained demo networks.',
+    syntheticModels: ['unet', 'resnet'],
+    notice: 'Synthetic demo models: not for clinical use',
     executionProvider: 'cpu',
     timingsMs: { total: 1000 },
   };

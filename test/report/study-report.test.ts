@@ -7,13 +7,19 @@ import {
   failureReportHtml,
   FULL_VIEW_MAX_PIXELS,
   studyReportHtml,
-  syntheticBanner,
   withoutUploadedText,
 } from '../../core/report';
-import { SYNTHETIC_NOTICE } from '../../core/inference/pipeline';
-import { phantomReportInput } from './phantom-study';
+import { fuse } from '../../core/fusion/fuse';
+import type { ModelCard } from '../../core/fusion/model-card';
+import { demoModel, phantomReportInput } from './phantom-study';
 
 const { phantom, input } = phantomReportInput();
+const times = (html: string) => html.match(/not for clinical use/gi)?.length ?? 0;
+/** A value for every radiomics input of the card but stat_mean, which radiomics left undefined. */
+const radiomicsOf = (card: ModelCard) =>
+  Object.fromEntries(
+    card.features.filter((f) => f.source === 'radiomics' && f.path !== 'stat_mean').map((f) => [f.path, 1]),
+  );
 
 /** The slice images of a report: their size in the PNG and as shown on the page. */
 function images(html: string): { width: number; height: number; shown: [number, number] }[] {
@@ -35,8 +41,10 @@ describe('study report', () => {
     expect(html).toContain('2025-03-01T12:00:00.000Z');
     expect(html).toContain('sap-fusion-demo demo-1');
     expect(html).toContain('unet-demo demo-1');
-    expect(html).toContain('Synthetic demo model, not for clinical use.');
-    expect(html).toContain('untrained demo networks');
+    expect(html).toContain(
+      '<p class="banner" id="synthetic">Synthetic demo models, not for clinical use: U-Net unet-demo demo-1, ' +
+        'ResNet50 resnet50-demo demo-1, fusion model sap-fusion-demo demo-1.</p>',
+    );
   });
 
   it('gives the probability, the risk level and the thresholds, with the SHAP waterfall', () => {
@@ -104,31 +112,55 @@ describe('study report', () => {
     expect(warned).toContain('data-code="MASK_AT_EDGE"');
   });
 
-  it('leaves the synthetic label out for real models', () => {
+  it('leaves the synthetic banner out when no model is synthetic', () => {
     const real = studyReportHtml({
       ...input,
-      fusion: { ...input.fusion, label: undefined },
-      inference: { ...input.inference!, synthetic: false, notice: undefined },
+      fusion: { ...input.fusion, synthetic: false, syntheticModels: undefined, notice: undefined },
     });
     expect(real).not.toContain('id="synthetic"');
     expect(html).toContain('id="synthetic"');
   });
 
-  it('says "not for clinical use" once, whichever models are synthetic', () => {
-    const banner = (fusionLabel: boolean, notice?: string) =>
-      syntheticBanner(
-        { ...input.fusion, label: fusionLabel ? input.fusion.label : undefined },
-        { ...input.inference!, synthetic: notice !== undefined, notice },
-      );
-    const times = (html: string) => html.match(/not for clinical use/gi)?.length ?? 0;
-    // SYNTHETIC_NOTICE is what the Infer step writes for the demo networks.
-    expect(banner(true, SYNTHETIC_NOTICE)).toBe(
-      '<p class="banner" id="synthetic">Synthetic demo model, not for clinical use.</p>',
+  it('shows one banner, once, naming the synthetic image models under a site fusion model', () => {
+    const { card, model } = demoModel();
+    const site = { ...card, syntheticDemo: false };
+    const { result, explanationSvg } = fuse(model, site, {
+      clinical: input.clinical,
+      radiomics: {},
+      inference: input.inference,
+    });
+    const page = studyReportHtml({ ...input, fusion: result, explanationSvg });
+    expect(page.match(/class="banner"/g)).toHaveLength(1);
+    // Outside the chart (a file of its own, with its own footnote) the page says it once.
+    const text = page.replace(/<figure id="explanation">[\s\S]*?<\/figure>/, '');
+    expect(text.match(/not for clinical use/gi)).toHaveLength(1);
+    expect(text).toContain(
+      '<p class="banner" id="synthetic">Synthetic demo models, not for clinical use: U-Net unet-demo demo-1, ' +
+        'ResNet50 resnet50-demo demo-1.</p>',
     );
-    expect(times(banner(false, SYNTHETIC_NOTICE))).toBe(1);
-    expect(times(banner(true))).toBe(1);
-    // A notice that says something else is kept.
-    expect(banner(true, 'Untrained networks.')).toContain('not for clinical use. Untrained networks.');
+    expect(times(studyReportHtml(input).replace(/<figure[\s\S]*?<\/figure>/, ''))).toBe(1);
+  });
+
+  it('lists each missing model input with where it is read from and why it is missing', () => {
+    const { card, model } = demoModel();
+    const admission = { ...input.clinical.admission };
+    delete admission.pleuralEffusion;
+    const clinical = { ...input.clinical, admission, extra: { 'admission.effusion': true } };
+    const { result, explanationSvg } = fuse(model, card, {
+      clinical,
+      radiomics: { ...radiomicsOf(card) },
+      undefinedRadiomics: ['stat_mean'],
+      inference: input.inference,
+    });
+    const page = studyReportHtml({ ...input, fusion: result, explanationSvg });
+    expect(page).toContain('<div id="missing-inputs">');
+    expect(page).toContain(
+      '<li data-feature="pleural_effusion">pleural_effusion (clinical admission.pleuralEffusion): not provided in ' +
+        'clinical.json; clinical.json has `admission.effusion`, not a field this service reads</li>',
+    );
+    expect(page).toMatch(/<li data-feature="[^"]+">[^<]*: radiomics could not compute it for this region/);
+    expect(page.match(/<li data-feature=/g)).toHaveLength(result.missingInputs.length);
+    expect(html).not.toContain('id="missing-inputs"');
   });
 
   it('stays under 3 MB for a 512×512×300 study, its images capped whatever the volume size', () => {

@@ -46,18 +46,3 @@ export function fieldsOf(section: Section): [string, FieldSpec][] {
 export function isSection(name: string): name is Section {
   return (SECTIONS as readonly string[]).includes(name);
 }
-
-/** How names are compared to catch `Triglycerides`, `white_cell_count`-style near misses. */
-function looseName(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9]/g, '');
-}
-
-const LOOSE_NAMES = new Map(
-  [...BY_NAME.keys(), ...SECTIONS, 'schemaVersion'].map((name) => [looseName(name), name] as const),
-);
-
-/** The known name `name` differs from only in case, `_`, `-` or spaces, if any. */
-export function nearMiss(name: string): string | undefined {
-  const known = LOOSE_NAMES.get(looseName(name));
-  return known !== name ? known : undefined;
-}

@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import type { ValidationIssue } from '../../input/issues';
-import { fieldSpec, isSection, nearMiss, type NormalisedClinical } from './catalogue';
+import { fieldSpec, isSection, type NormalisedClinical } from './catalogue';
 import { checkConsistency, deriveMissing, type DerivedValue } from './consistency';
 import type { Section } from './field-spec';
 import { identifierPaths, joinPath } from './identifiers';
 import { describeJson, fromZodIssues, isPlainObject } from '../json-document';
+import { nearMiss, nearMissMessage } from './near-miss';
 import { readField, type ClinicalConversion } from './read-field';
 
 interface NormalisationTrail {
@@ -74,8 +75,8 @@ export function normaliseClinical(json: unknown, file = 'clinical.json'): Clinic
     extra: {},
   };
   const keepUnknown = (name: string, path: string, raw: unknown) => {
-    const known = nearMiss(name);
-    if (known) return invalid(path, `unknown field; did you mean "${known}"? Names are case-sensitive`);
+    const meant = nearMiss(name);
+    if (meant) return invalid(path, nearMissMessage(meant));
     trail.unknownFields.push(path);
     clinical.extra[path] = raw;
   };
