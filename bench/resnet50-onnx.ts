@@ -10,8 +10,8 @@ import { createRng, type Rng } from '../core/phantom';
 
 const { onnx } = onnxProto;
 const FLOAT = onnx.TensorProto.DataType.FLOAT;
-const OPSET = 17;
-const IR_VERSION = 8;
+export const OPSET = 17;
+export const IR_VERSION = 8;
 const EXPANSION = 4;
 /** The residual branch's last convolution is scaled down so that 16 blocks of random weights stay finite. */
 const RESIDUAL_GAIN = 0.2;
@@ -31,7 +31,8 @@ export interface Resnet50Model {
   featureLength: number;
 }
 
-class GraphBuilder {
+/** An ONNX graph under construction: nodes, initializers and the count of parameters they hold. */
+export class GraphBuilder {
   readonly nodes: onnxProto.onnx.INodeProto[] = [];
   readonly initializers: onnxProto.onnx.ITensorProto[] = [];
   parameters = 0;
@@ -78,7 +79,7 @@ class GraphBuilder {
   }
 }
 
-function ints(name: string, values: number[]): onnxProto.onnx.IAttributeProto {
+export function ints(name: string, values: number[]): onnxProto.onnx.IAttributeProto {
   return { name, type: onnx.AttributeProto.AttributeType.INTS, ints: values };
 }
 
@@ -144,7 +145,7 @@ function randomVector(length: number): Float32Array {
   return values;
 }
 
-function valueInfo(name: string, shape: (number | string)[]): onnxProto.onnx.IValueInfoProto {
+export function valueInfo(name: string, shape: (number | string)[]): onnxProto.onnx.IValueInfoProto {
   return {
     name,
     type: {

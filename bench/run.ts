@@ -1,5 +1,6 @@
 import { evaluationBench } from './cases/evaluation';
 import { inferenceBench } from './cases/inference';
+import { inferenceCpuBench } from './cases/inference-cpu';
 import { ingestion } from './cases/ingestion';
 import { lambdaBundles } from './cases/lambda-bundles';
 import { localBatch } from './cases/local-batch';
@@ -21,6 +22,7 @@ const CASES: BenchCase[] = [
   radiomics,
   radiomicsLambda,
   inferenceBench,
+  inferenceCpuBench,
   xgboostBench,
   evaluationBench,
   localStack,

@@ -1,4 +1,5 @@
 import { Option, type Command } from 'commander';
+import { DEFAULT_GPU_INSTANCE_TYPE, STORAGE_DEFAULTS } from '../core/pipeline/deployment-defaults';
 import { RUN_MODES } from '../core/pipeline/run';
 import { DEFAULT_DATA_DIR } from '../local/stack/paths';
 import { openFraction, portNumber, positiveSeconds, wholeNumber } from './option-values';
@@ -249,17 +250,43 @@ export function addCommands(
   add(
     program
       .command('cost')
-      .description('monthly and per-study cost of a region, scale-to-zero against always-on')
+      .description(
+        'monthly and per-study cost of a region, GPU and CPU inference tiers side by side, and which to deploy',
+      )
       .option('--studies-per-day <n>', 'studies a day', '100')
       .option('--region <region>', 'the AWS region whose committed list prices are used', 'us-east-1')
       .option('--prices <file>', 'a price table as JSON, instead of a committed region')
-      .option('--instance <type>', 'the SageMaker GPU instance type', 'ml.g5.xlarge')
+      .option('--instance <type>', "the GPU tier's SageMaker instance type", DEFAULT_GPU_INSTANCE_TYPE)
       .option('--always-on', 'keep the GPU endpoint running instead of scaling to zero')
       .option('--arrival-hours <h>', 'hours of the day over which studies arrive', '24')
-      .option('--gpu-seconds <s>', 'GPU seconds per study (default: measured)')
-      .option('--retention-months <m>', 'months results are kept', '12')
-      .option('--work-retention-days <d>', 'days intermediate files are kept', '30')
-      .option('--table', 'a Markdown table for 10, 100 and 1000 studies a day'),
+      .option('--gpu-seconds <s>', 'GPU seconds per study (default: the estimate for --instance)')
+      .addOption(
+        new Option('--model-size <size>', 'CPU tier: inference time of the demo models or of realistic ones')
+          .choices(['demo', 'realistic'])
+          .default('realistic'),
+      )
+      .option('--cpu-seconds <s>', 'CPU tier: seconds of inference per study (default: from --model-size)')
+      .option(
+        '--operating-months <m>',
+        'months of operation at which storage that never expires is counted',
+        '12',
+      )
+      .option(
+        '--work-retention-days <d>',
+        'days intermediate files are kept',
+        String(STORAGE_DEFAULTS.workRetentionDays),
+      )
+      .option(
+        '--originals-transition-days <d|never>',
+        'days before originals move to Glacier Instant Retrieval',
+        String(STORAGE_DEFAULTS.originalsTransitionDays),
+      )
+      .option(
+        '--originals-expiry-days <d|never>',
+        'days before originals are deleted',
+        String(STORAGE_DEFAULTS.originalsExpiryDays),
+      )
+      .option('--table', 'a Markdown table of both tiers for 10, 100 and 1000 studies a day'),
     async () => (await import('./cost-command')).costCommand,
   );
 }

@@ -1,4 +1,12 @@
 import { z } from 'zod';
+import { DEFAULT_INFERENCE_TIER, INFERENCE_TIERS, type InferenceTier } from '../core/pipeline/inference-tier';
+import {
+  DEFAULT_GPU_INSTANCE_TYPE,
+  DEFAULT_LOG_RETENTION_DAYS,
+  ENDPOINT_DEFAULTS,
+  ORIGINALS_CLASS_MINIMUM_DAYS,
+  STORAGE_DEFAULTS,
+} from '../core/pipeline/deployment-defaults';
 import { VOLUME_STEP_MEMORY_MB } from '../core/pipeline/steps';
 
 /**
@@ -6,7 +14,15 @@ import { VOLUME_STEP_MEMORY_MB } from '../core/pipeline/steps';
  * `cdk deploy -c name=value`; a wrong value stops the synth with a message naming the option.
  */
 export interface PipelineOptions {
-  /** SageMaker instance type of the inference endpoint. Default: ml.g5.xlarge (one A10G GPU). */
+  /**
+   * Where the U-Net and ResNet50 run (core/pipeline/inference-tier.ts): `gpu`, the SageMaker asynchronous
+   * endpoint, or `cpu`, a Lambda function. Default: gpu.
+   */
+  inference: InferenceTier;
+  /**
+   * SageMaker instance type of the inference endpoint. Default: ml.g4dn.xlarge (one T4 GPU), the cheapest
+   * per hour of g4dn, g5 and g6 (core/pipeline/deployment-defaults.ts says why).
+   */
   instanceType: string;
   /** Most endpoint instances autoscaling may start. Default: 2. */
   maxInstances: number;
@@ -18,6 +34,16 @@ export interface PipelineOptions {
   logRetentionDays: number;
   /** Days after which intermediate artifacts under work/ expire. Default: 30. */
   workRetentionDays: number;
+  /**
+   * Days after upload when the originals under incoming/ move to S3 Glacier Instant Retrieval, or `never`.
+   * Default: 30 (core/pipeline/deployment-defaults.ts says why and what it costs).
+   */
+  originalsTransitionDays: number | 'never';
+  /**
+   * Days after upload when the originals under incoming/ are deleted, or `never`. After it a study can no
+   * longer be rerun from its upload. Default: 365.
+   */
+  originalsExpiryDays: number | 'never';
   /** Address that receives alarm notifications. Default: none (alarms go to the topic only). */
   alarmEmail?: string;
   /** IAM principal ARNs allowed to call the results API. Default: any IAM principal of the deploying account. */
@@ -49,19 +75,33 @@ const list = z.union([
   ),
 ]);
 
+/** A whole number of days from `min`, or `never`. */
+const daysOrNever = (min: number) =>
+  z.union([z.literal('never'), z.coerce.number().int().min(min).max(36500)]);
+
 const contextSchema = z.object({
+  inference: z.enum(INFERENCE_TIERS).default(DEFAULT_INFERENCE_TIER),
   instanceType: z
     .string()
     .regex(/^ml\.[a-z0-9]+\.[a-z0-9]+$/, 'a SageMaker instance type such as ml.g5.xlarge')
-    .default('ml.g5.xlarge'),
-  maxInstances: z.coerce.number().int().min(1).max(20).default(2),
-  scaleToZero: flag.default(true),
-  maxConcurrentInvocationsPerInstance: z.coerce.number().int().min(1).max(1000).default(2),
+    .default(DEFAULT_GPU_INSTANCE_TYPE),
+  maxInstances: z.coerce.number().int().min(1).max(20).default(ENDPOINT_DEFAULTS.maxInstances),
+  scaleToZero: flag.default(ENDPOINT_DEFAULTS.scaleToZero),
+  maxConcurrentInvocationsPerInstance: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(1000)
+    .default(ENDPOINT_DEFAULTS.maxConcurrentInvocationsPerInstance),
   logRetentionDays: z.coerce
     .number()
     .refine((d) => RETENTION_DAYS.includes(d), `one of ${RETENTION_DAYS.join(', ')}`)
-    .default(365),
-  workRetentionDays: z.coerce.number().int().min(1).max(3650).default(30),
+    .default(DEFAULT_LOG_RETENTION_DAYS),
+  workRetentionDays: z.coerce.number().int().min(1).max(3650).default(STORAGE_DEFAULTS.workRetentionDays),
+  // Glacier Instant Retrieval transitions accept 0 days or more; expiry needs at least one day:
+  // https://docs.aws.amazon.com/AmazonS3/latest/API/API_Transition.html
+  originalsTransitionDays: daysOrNever(0).default(STORAGE_DEFAULTS.originalsTransitionDays),
+  originalsExpiryDays: daysOrNever(1).default(STORAGE_DEFAULTS.originalsExpiryDays),
   alarmEmail: z.email().optional(),
   apiPrincipals: list
     .pipe(
@@ -95,7 +135,23 @@ export function readOptions(lookup: (name: string) => unknown): PipelineOptions 
     throw new Error(`invalid sap-pipeline context: ${problems}`);
   }
   const { unetVersion, resnetVersion, xgboostVersion, ...rest } = parsed.data;
+  const lifecycleProblem = originalsLifecycleProblem(rest);
+  if (lifecycleProblem) throw new Error(`invalid sap-pipeline context: ${lifecycleProblem}`);
   return { ...rest, modelVersions: { unet: unetVersion, resnet: resnetVersion, xgboost: xgboostVersion } };
+}
+
+/**
+ * Expiry must come after the transition, and late enough that Glacier Instant Retrieval's 90-day minimum
+ * is not billed for days the objects no longer exist.
+ */
+function originalsLifecycleProblem({
+  originalsTransitionDays: transition,
+  originalsExpiryDays: expiry,
+}: Pick<PipelineOptions, 'originalsTransitionDays' | 'originalsExpiryDays'>): string | undefined {
+  if (transition === 'never' || expiry === 'never') return undefined;
+  if (expiry < transition + ORIGINALS_CLASS_MINIMUM_DAYS)
+    return `-c originalsExpiryDays: ${expiry} days is less than originalsTransitionDays (${transition}) + the ${ORIGINALS_CLASS_MINIMUM_DAYS}-day minimum of Glacier Instant Retrieval; raise it, or set originalsTransitionDays=never`;
+  return undefined;
 }
 
 /** Regions to deploy to: `-c regions=eu-west-1,us-east-1`, else cdk.json's default. */

@@ -57,7 +57,7 @@ async function infer(command: InferCommand): Promise<{ reply: WorkerReply; trans
     );
     const reply: Inferred = {
       maskGz,
-      result,
+      result: { ...result, tier: 'gpu' },
       decodeMs: decoded - started,
       encodeMs: performance.now() - inferred,
     };

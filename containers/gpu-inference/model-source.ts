@@ -1,17 +1,12 @@
-import { createWriteStream } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { GetObjectCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
+import { downloadModelPrefix, type ModelObjectStore } from '../../core/inference/model-download';
 
 /** Where SageMaker unpacks a model's ModelDataUrl archive. */
 export const SAGEMAKER_MODEL_DIR = '/opt/ml/model';
-/** A model folder holds a card and an ONNX file (maybe external data): more is a wrong prefix. */
-const MAX_FILES_PER_MODEL = 32;
-/** A relative name inside a model prefix: no empty, `.` or `..` segment. */
-const SAFE_RELATIVE = /^(?:[A-Za-z0-9_-][A-Za-z0-9._-]*\/)*[A-Za-z0-9_-][A-Za-z0-9._-]*$/;
 
 /** The variables the stack (lib/constructs/inference-endpoint.ts) sets on the container. */
 export interface ModelSourceEnv {
@@ -50,35 +45,29 @@ export async function resolveModelDir(env: ModelSourceEnv, s3: S3Client): Promis
   }
 }
 
-/** Every object under `prefix` into `target`, keeping relative paths; streamed (a ResNet50 is ~100 MB). */
+/** Every object under `prefix` into `target`, keeping relative paths (core/inference/model-download.ts). */
 export async function downloadPrefix(
   s3: S3Client,
   bucket: string,
   prefix: string,
   target: string,
 ): Promise<string[]> {
-  const keys: string[] = [];
-  for await (const page of paginateListObjectsV2({ client: s3 }, { Bucket: bucket, Prefix: prefix })) {
-    for (const object of page.Contents ?? []) {
-      if (object.Key && !object.Key.endsWith('/')) keys.push(object.Key);
-    }
-    if (keys.length > MAX_FILES_PER_MODEL) {
-      throw new Error(
-        `s3://${bucket}/${prefix} holds more than ${MAX_FILES_PER_MODEL} files: not a model folder`,
-      );
-    }
-  }
-  if (keys.length === 0) throw new Error(`no model files under s3://${bucket}/${prefix}`);
-  const names: string[] = [];
-  for (const key of keys) {
-    const name = key.slice(prefix.length);
-    if (!SAFE_RELATIVE.test(name)) throw new Error(`unsafe model file name s3://${bucket}/${key}`);
-    const path = join(target, name);
-    await mkdir(dirname(path), { recursive: true });
-    const response = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-    if (!response.Body) throw new Error(`s3://${bucket}/${key} has no body`);
-    await pipeline(response.Body as Readable, createWriteStream(path));
-    names.push(name);
-  }
-  return names;
+  return downloadModelPrefix(s3ModelStore(s3, bucket), prefix, target);
+}
+
+/** The models bucket as this client reaches it. */
+function s3ModelStore(s3: S3Client, bucket: string): ModelObjectStore {
+  return {
+    location: `s3://${bucket}`,
+    async *listKeys(prefix) {
+      for await (const page of paginateListObjectsV2({ client: s3 }, { Bucket: bucket, Prefix: prefix })) {
+        for (const object of page.Contents ?? []) if (object.Key) yield object.Key;
+      }
+    },
+    async open(key) {
+      const response = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+      if (!response.Body) throw new Error(`s3://${bucket}/${key} has no body`);
+      return response.Body as Readable;
+    },
+  };
 }

@@ -1,5 +1,6 @@
 import { PRICE_TABLES, type PriceTable } from '../cost/prices';
 import { GPU_SECONDS_PER_STUDY, studyUsage } from '../cost/usage';
+import { DEFAULT_GPU_INSTANCE_TYPE } from '../pipeline/deployment-defaults';
 import type { RunMode } from '../pipeline/run';
 import { estimateBatchCost, type BatchCost } from './batch-cost';
 import { batchIdentity } from './batch-identity';
@@ -27,10 +28,10 @@ export interface BatchPricing {
   gpuSecondsBasis: GpuSecondsBasis;
 }
 
-/** lib/config.ts's default endpoint instance, priced with the committed table. */
+/** The deployment's default endpoint instance (core/pipeline/deployment-defaults.ts), priced with the committed table. */
 export const DEFAULT_BATCH_PRICING: BatchPricing = {
   prices: PRICE_TABLES['us-east-1']!,
-  instanceType: 'ml.g5.xlarge',
+  instanceType: DEFAULT_GPU_INSTANCE_TYPE,
   gpuSecondsBasis: 'measured',
 };
 

@@ -1,3 +1,5 @@
+import { GPU_IDLE_TAIL_SECONDS } from '../pipeline/deployment-defaults';
+
 /**
  * How long the GPU endpoint is up per day. Always-on: 24 h per instance. Scale-to-zero: an instance is
  * started when a study waits with none running and stopped once the backlog has stayed empty for the
@@ -10,11 +12,14 @@
 export interface ScaleToZeroTiming {
   /** Seconds from the first waiting study to a ready instance: alarm, provisioning, image pull, model load. */
   coldStartSeconds: number;
-  /** Seconds an idle instance stays up: the target-tracking scale-in alarm (15 × 1 min) and its cooldown. */
+  /** Seconds an idle instance stays up: the template's idle scale-in alarm (core/pipeline/deployment-defaults.ts). */
   idleTailSeconds: number;
 }
 
-export const SCALE_TO_ZERO: ScaleToZeroTiming = { coldStartSeconds: 8 * 60, idleTailSeconds: 25 * 60 };
+export const SCALE_TO_ZERO: ScaleToZeroTiming = {
+  coldStartSeconds: 8 * 60,
+  idleTailSeconds: GPU_IDLE_TAIL_SECONDS,
+};
 
 export interface UptimeInput {
   studiesPerDay: number;

@@ -16,7 +16,17 @@ export const priceTableSchema = z
     stepFunctions: z.object({ perThousandTransitions: rate }).strict(),
     /** SageMaker real-time / asynchronous inference instance-hours, per instance type. */
     sagemakerHourly: z.record(z.string(), rate),
-    s3: z.object({ perGbMonth: rate, perThousandPuts: rate, perThousandGets: rate }).strict(),
+    s3: z
+      .object({
+        perGbMonth: rate,
+        perThousandPuts: rate,
+        perThousandGets: rate,
+        /** S3 Glacier Instant Retrieval storage, where originals move (core/pipeline/deployment-defaults.ts). */
+        glacierIrPerGbMonth: rate,
+        /** Lifecycle transition requests into Glacier Instant Retrieval, per 1,000 objects. */
+        glacierIrPerThousandTransitions: rate,
+      })
+      .strict(),
     dynamodb: z
       .object({ perMillionWrites: rate, perMillionReads: rate, perGbMonth: rate, pitrPerGbMonth: rate })
       .strict(),
@@ -49,8 +59,15 @@ export const PRICE_TABLES: Readonly<Record<string, PriceTable>> = {
       'ml.g4dn.2xlarge': 1.052,
       'ml.g5.xlarge': 1.408,
       'ml.g5.2xlarge': 1.515,
+      'ml.g6.xlarge': 1.0064,
     },
-    s3: { perGbMonth: 0.023, perThousandPuts: 0.005, perThousandGets: 0.0004 },
+    s3: {
+      perGbMonth: 0.023,
+      perThousandPuts: 0.005,
+      perThousandGets: 0.0004,
+      glacierIrPerGbMonth: 0.004,
+      glacierIrPerThousandTransitions: 0.02,
+    },
     dynamodb: { perMillionWrites: 0.625, perMillionReads: 0.125, perGbMonth: 0.25, pitrPerGbMonth: 0.2 },
     kms: { perKeyMonth: 1, perTenThousandRequests: 0.03 },
     cloudwatch: {

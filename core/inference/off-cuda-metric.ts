@@ -10,6 +10,14 @@ const ON_CUDA: ReadonlySet<ExecutionProvider> = new Set(['cuda', 'tensorrt']);
 /** Only the provider: the rest of an inference.json does not decide whether it ran on the GPU. */
 const withProvider = z.object({ executionProvider: inferenceResultSchema.shape.executionProvider });
 
+/** Only the tier: the CPU tier runs on the CPU by design, which is no lost GPU. */
+const withTier = z.object({ tier: inferenceResultSchema.shape.tier });
+
+/** Whether inference.json says the CPU tier (a Lambda function, no GPU) ran it. */
+export function ranOnCpuTier(inference: unknown): boolean {
+  return withTier.safeParse(inference).data?.tier === 'cpu';
+}
+
 /** inference.json's `executionProvider`, or undefined where it names none this code knows. */
 export function executionProviderOf(inference: unknown): ExecutionProvider | undefined {
   return withProvider.safeParse(inference).data?.executionProvider;

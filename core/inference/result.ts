@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { INFERENCE_TIERS } from '../pipeline/inference-tier';
 
 const modelRef = z.object({ name: z.string(), version: z.string(), sha256: z.string() }).strict();
 
@@ -23,6 +24,11 @@ export const inferenceResultSchema = z
     syntheticModels: z.array(z.enum(['unet', 'resnet'])).optional(),
     notice: z.string().optional(),
     executionProvider: z.enum(['cuda', 'tensorrt', 'cpu']),
+    /**
+     * Which inference tier ran (core/pipeline/inference-tier.ts): the SageMaker endpoint (`gpu`) or the
+     * Lambda function (`cpu`). Absent in results written before tiers existed.
+     */
+    tier: z.enum(INFERENCE_TIERS).optional(),
     /** Wall time per stage in ms: preprocess, segment, postprocess, classify, total. */
     timingsMs: z.record(z.string(), z.number().min(0)),
   })

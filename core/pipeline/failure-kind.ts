@@ -9,6 +9,8 @@ import type { StudyFailure } from './failure';
  * on it or the study is outside its domain, which an operator should look at, so they stay system failures.
  * So does STUDY_TOO_LARGE: a volume within the upload limits that the deployed Radiomics memory cannot hold
  * is the deployment's limit, which only an operator can raise (imageMemoryMb), not the hospital's fault.
+ * The CPU inference tier's CPU_TIER_MEMORY_LIMIT and CPU_TIER_TIME_LIMIT are the same kind: a study the
+ * deployed tier cannot run, which the GPU tier can (`-c inference=gpu`).
  */
 export const REJECTION_CODES: readonly string[] = ['INPUT_REJECTED'];
 

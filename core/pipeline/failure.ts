@@ -21,7 +21,11 @@ const MAX_MESSAGE = 8000;
 export function describeFailure(stage: StageName, caught: CaughtError): StudyFailure {
   const type = caught.Error ?? '';
   const { text, cut } = messageOf(caught.Cause) ?? { text: type, cut: false };
-  return { stage, code: codeOf(type), message: cut || text.length > MAX_MESSAGE ? cutShort(text) : text };
+  return {
+    stage,
+    code: codeOf(type, text),
+    message: cut || text.length > MAX_MESSAGE ? cutShort(text) : text,
+  };
 }
 
 const CUT_MARK = '… (cut short)';
@@ -30,8 +34,30 @@ function cutShort(text: string): string {
   return text.slice(0, MAX_MESSAGE - CUT_MARK.length) + CUT_MARK;
 }
 
-function codeOf(type: string): string {
+/** A function stopped by Lambda at its timeout: the step ran out of time, not into a bug. */
+export const FUNCTION_TIMEOUT = 'FUNCTION_TIMEOUT';
+/** A function whose runtime Lambda killed for exceeding its memory size. */
+export const FUNCTION_OUT_OF_MEMORY = 'FUNCTION_OUT_OF_MEMORY';
+
+/**
+ * How Lambda reports a function it stopped: the runtime's own error types (Sandbox.Timedout,
+ * Runtime.OutOfMemory), or, through Step Functions, Lambda.Unknown with the runtime's message
+ * ("Task timed out after ...", "Runtime exited with error: signal: killed"):
+ * https://docs.aws.amazon.com/step-functions/latest/dg/bp-lambda-serviceexception.html
+ */
+function lambdaStopCode(type: string, text: string): string | undefined {
+  if (type === 'Sandbox.Timedout') return FUNCTION_TIMEOUT;
+  if (type === 'Runtime.OutOfMemory') return FUNCTION_OUT_OF_MEMORY;
+  if (type !== 'Lambda.Unknown') return undefined;
+  if (/Task timed out after/.test(text)) return FUNCTION_TIMEOUT;
+  if (/signal: killed|out of memory|OutOfMemory/i.test(text)) return FUNCTION_OUT_OF_MEMORY;
+  return undefined;
+}
+
+function codeOf(type: string, text: string): string {
   if (OWN_CODE.test(type)) return type;
+  const stopped = lambdaStopCode(type, text);
+  if (stopped) return stopped;
   if (type === 'States.Timeout' || type === 'States.HeartbeatTimeout') return 'STEP_TIMEOUT';
   if (type.startsWith('States.')) return 'ORCHESTRATION_ERROR';
   return 'INTERNAL_ERROR';

@@ -1,5 +1,6 @@
 import { FUNCTION_ENV } from './function-env';
-import { PIPELINE_STEPS, RECORD_FAILURE, type LambdaSizing, type StageName } from './steps';
+import type { InferenceTier } from './inference-tier';
+import { CPU_INFERENCE, PIPELINE_STEPS, RECORD_FAILURE, type LambdaSizing, type StageName } from './steps';
 
 /**
  * The one definition of every function: its handler, memory and timeout, and which of the stack's
@@ -9,6 +10,8 @@ import { PIPELINE_STEPS, RECORD_FAILURE, type LambdaSizing, type StageName } fro
  */
 export type FunctionName =
   | StageName
+  /** The CPU tier's Infer step (core/pipeline/inference-tier.ts); the GPU tier's is `Infer`. */
+  | 'InferCpu'
   | 'RecordFailure'
   | 'StartStudy'
   | 'InferenceCallback'
@@ -43,6 +46,10 @@ const step = (name: StageName): LambdaSizing => sizing(PIPELINE_STEPS.find((s) =
 export const FUNCTIONS: Readonly<Record<FunctionName, FunctionDefinition>> = {
   Validate: { ...step('Validate'), env: ['studiesTable'] },
   Infer: { ...step('Infer'), env: ['studiesTable', 'inferenceEndpoint'] },
+  InferCpu: {
+    ...sizing(CPU_INFERENCE),
+    env: ['studiesTable', 'modelsBucket', 'unetModelPrefix', 'resnetModelPrefix'],
+  },
   Radiomics: { ...step('Radiomics'), env: ['studiesTable'] },
   Fuse: { ...step('Fuse'), env: ['studiesTable', 'modelsBucket', 'xgboostModelPrefix'] },
   RecordFailure: { ...sizing(RECORD_FAILURE), env: ['studiesTable'] },
@@ -75,6 +82,19 @@ export const FUNCTIONS: Readonly<Record<FunctionName, FunctionDefinition>> = {
   /** Reads thousands of small outcomes and writes the training table. */
   BatchSummary: { handler: 'lambdas/batch-summary/handler.ts', memoryMb: 1024, timeoutSeconds: 600, env: [] },
 };
+
+/** The functions only one inference tier builds: the GPU tier's queue-and-callback pair, the CPU tier's own. */
+const TIER_ONLY: Record<InferenceTier, readonly FunctionName[]> = {
+  gpu: ['Infer', 'InferenceCallback'],
+  cpu: ['InferCpu'],
+};
+
+/** The functions a deployment of `tier` builds (and the local stack runs). */
+export function functionsOfTier(tier: InferenceTier): FunctionName[] {
+  const otherTiers = Object.entries(TIER_ONLY).filter(([t]) => t !== tier);
+  const excluded = new Set(otherTiers.flatMap(([, names]) => names));
+  return (Object.keys(FUNCTIONS) as FunctionName[]).filter((name) => !excluded.has(name));
+}
 
 /**
  * Functions that run at deploy time, inside CloudFormation, as custom resources; the local stack never

@@ -1,5 +1,6 @@
 import type { StudyStatus } from '../study/status';
 import { ASYNC_INFERENCE_LIFETIME_SECONDS } from './async-inference';
+import { INFERENCE_TIERS, type InferenceTier } from './inference-tier';
 import { RUN_MODES, type RunMode } from './run';
 
 /**
@@ -62,32 +63,67 @@ export const VOLUME_STEP_MEMORY_MB = 3008;
 /** The steps that read the whole volume and mask, whose memory `-c imageMemoryMb` sets. */
 export const VOLUME_STEPS: readonly StageName[] = ['Radiomics', 'Fuse'];
 
-export const PIPELINE_STEPS: readonly StepDefinition[] = [
-  {
-    name: 'Validate',
-    handler: 'lambdas/validate/handler.ts',
-    status: 'VALIDATING',
-    completion: 'invoke',
-    // A 512×512×600 CT is 300 MB as int16 and arrives compressed: room to decode and re-encode it.
-    memoryMb: 3008,
-    timeoutSeconds: 300,
-    stepTimeoutSeconds: 360,
-    retry: TRANSIENT_RETRY,
-    modes: COMPUTING_MODES,
-  },
-  {
-    name: 'Infer',
-    handler: 'lambdas/infer/handler.ts',
-    status: 'INFERRING',
-    completion: 'callback',
-    memoryMb: 256,
-    timeoutSeconds: INFER_LAMBDA_TIMEOUT_SECONDS,
-    // The Lambda queues the request, which then lives at most its TTL plus its invocation timeout
-    // (async-inference.ts): the step waits exactly that long, so no request outlives the step.
-    stepTimeoutSeconds: INFER_LAMBDA_TIMEOUT_SECONDS + ASYNC_INFERENCE_LIFETIME_SECONDS,
-    retry: TRANSIENT_RETRY,
-    modes: COMPUTING_MODES,
-  },
+const VALIDATE_STEP: StepDefinition = {
+  name: 'Validate',
+  handler: 'lambdas/validate/handler.ts',
+  status: 'VALIDATING',
+  completion: 'invoke',
+  // A 512×512×600 CT is 300 MB as int16 and arrives compressed: room to decode and re-encode it.
+  memoryMb: 3008,
+  timeoutSeconds: 300,
+  stepTimeoutSeconds: 360,
+  retry: TRANSIENT_RETRY,
+  modes: COMPUTING_MODES,
+};
+
+/** Infer on the GPU tier: queues the study on the SageMaker asynchronous endpoint and waits for its callback. */
+const GPU_INFER_STEP: StepDefinition = {
+  name: 'Infer',
+  handler: 'lambdas/infer/handler.ts',
+  status: 'INFERRING',
+  completion: 'callback',
+  memoryMb: 256,
+  timeoutSeconds: INFER_LAMBDA_TIMEOUT_SECONDS,
+  // The Lambda queues the request, which then lives at most its TTL plus its invocation timeout
+  // (async-inference.ts): the step waits exactly that long, so no request outlives the step.
+  stepTimeoutSeconds: INFER_LAMBDA_TIMEOUT_SECONDS + ASYNC_INFERENCE_LIFETIME_SECONDS,
+  retry: TRANSIENT_RETRY,
+  modes: COMPUTING_MODES,
+};
+
+/**
+ * The CPU tier's inference function: the same core/inference code on onnxruntime-node's CPU build, in
+ * Lambda. 10,240 MB is Lambda's largest memory size and brings its most CPU, 6 vCPUs; 900 s is its
+ * longest timeout (https://docs.aws.amazon.com/lambda/latest/dg/configuration-memory.html,
+ * https://docs.aws.amazon.com/lambda/latest/dg/configuration-timeout.html). The cost model reads its
+ * memory and timeout from here.
+ */
+export const CPU_INFERENCE: LambdaSizing = {
+  handler: 'lambdas/infer-cpu/handler.ts',
+  memoryMb: 10_240,
+  timeoutSeconds: 900,
+};
+
+/**
+ * /tmp of the CPU tier's function, MB: the U-Net and ResNet50 files it downloads (a full-width 3D ResNet50
+ * is about 200 MB as ONNX) with room for larger models. Lambda allows 512 to 10,240 MB
+ * (https://docs.aws.amazon.com/lambda/latest/dg/configuration-ephemeral-storage.html).
+ */
+export const CPU_INFERENCE_EPHEMERAL_STORAGE_MB = 2048;
+
+/** Infer on the CPU tier: the function runs both networks itself and its return value is the step's result. */
+const CPU_INFER_STEP: StepDefinition = {
+  name: 'Infer',
+  ...CPU_INFERENCE,
+  status: 'INFERRING',
+  completion: 'invoke',
+  // A minute over the function's own timeout: Lambda's Sandbox.Timedout, not the step's, ends a slow run.
+  stepTimeoutSeconds: CPU_INFERENCE.timeoutSeconds + 60,
+  retry: TRANSIENT_RETRY,
+  modes: COMPUTING_MODES,
+};
+
+const AFTER_INFER_STEPS: readonly StepDefinition[] = [
   {
     name: 'Radiomics',
     handler: 'lambdas/radiomics/handler.ts',
@@ -115,6 +151,14 @@ export const PIPELINE_STEPS: readonly StepDefinition[] = [
   },
 ];
 
+/** The pipeline's steps on an inference tier (core/pipeline/inference-tier.ts): only Infer differs. */
+export function pipelineSteps(tier: InferenceTier): readonly StepDefinition[] {
+  return [VALIDATE_STEP, tier === 'cpu' ? CPU_INFER_STEP : GPU_INFER_STEP, ...AFTER_INFER_STEPS];
+}
+
+/** The steps of the default (GPU) tier. */
+export const PIPELINE_STEPS: readonly StepDefinition[] = pipelineSteps('gpu');
+
 /** Whether `step` runs in a run of `mode`. */
 export const runsIn = (step: StepDefinition, mode: RunMode): boolean => step.modes.includes(mode);
 
@@ -141,14 +185,22 @@ function longestRetryDelays(
 }
 
 /**
- * The state machine's timeout: every step that runs at its limit on its first attempt and every retry
+ * An execution's longest life on these steps: every step that runs at its limit on its first attempt and every retry
  * (MaxAttempts counts retries), the longest retry delays, then the failure recorder's own retries. A run
  * still retrying is never cut off before its failure is recorded.
  */
-export const EXECUTION_TIMEOUT_SECONDS =
-  PIPELINE_STEPS.reduce(
-    (sum, s) => sum + s.stepTimeoutSeconds * (s.retry.maxAttempts + 1) + longestRetryDelays(s.retry),
-    0,
-  ) +
-  RECORD_FAILURE.timeoutSeconds * (RECORD_FAILURE.retry.maxAttempts + 1) +
-  longestRetryDelays(RECORD_FAILURE.retry);
+function executionTimeoutSeconds(steps: readonly StepDefinition[]): number {
+  return (
+    steps.reduce(
+      (sum, s) => sum + s.stepTimeoutSeconds * (s.retry.maxAttempts + 1) + longestRetryDelays(s.retry),
+      0,
+    ) +
+    RECORD_FAILURE.timeoutSeconds * (RECORD_FAILURE.retry.maxAttempts + 1) +
+    longestRetryDelays(RECORD_FAILURE.retry)
+  );
+}
+
+/** The state machine's timeout, long enough for either tier's steps. */
+export const EXECUTION_TIMEOUT_SECONDS = Math.max(
+  ...INFERENCE_TIERS.map((tier) => executionTimeoutSeconds(pipelineSteps(tier))),
+);

@@ -10,11 +10,11 @@ import { logger } from './logger';
  * The context is optional: the local stack invokes handlers with the event alone.
  */
 export function perInvocation<Event, Result>(
-  handle: (event: Event) => Promise<Result>,
+  handle: (event: Event, context?: Context) => Promise<Result>,
 ): (event: Event, context?: Context) => Promise<Result> {
   return async (event, context) => {
     logger.resetKeys();
     if (context) logger.addContext(context);
-    return handle(event);
+    return handle(event, context);
   };
 }

@@ -10,6 +10,7 @@ import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { inferenceContainerEnvironment } from '../../core/pipeline/container-settings';
+import { SCALE_IN } from '../../core/pipeline/deployment-defaults';
 import { WORK_PREFIX, workKeys } from '../../core/study/keys';
 import type { PipelineOptions } from '../config';
 import { DemoModels, demoModelCopies } from './demo-models';
@@ -274,9 +275,11 @@ export class InferenceEndpoint extends Construct {
   }
 
   /**
-   * Backlog-driven scaling: target tracking on the backlog per instance scales between 1 and N and in to
-   * the minimum; target tracking cannot leave zero instances, so a step policy on HasBacklogWithoutCapacity
-   * sets exactly one instance when requests wait and none is running.
+   * Backlog-driven scaling: target tracking on the backlog per instance scales between 1 and N (and in
+   * while some requests are still queued); target tracking cannot leave zero instances, so a step policy on
+   * HasBacklogWithoutCapacity sets exactly one instance when requests wait and none is running. Scaling to
+   * zero after the idle tail is a step policy of its own (SCALE_IN, core/pipeline/deployment-defaults.ts): target tracking's
+   * scale-in alarm waits 15 minutes and may not be changed.
    */
   private addAutoscaling(scaling: ScalingSettings, endpoint: sagemaker.CfnEndpoint): void {
     const target = new autoscaling.ScalableTarget(this, 'Scaling', {
@@ -320,6 +323,39 @@ export class InferenceEndpoint extends Construct {
         evaluationPeriods: 1,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       }).addAlarmAction(new cloudwatchActions.ApplicationScalingAction(leaveZero));
+      this.addIdleScaleIn(target, endpointMetric);
     }
+  }
+
+  /**
+   * Scale to zero: stops every instance once the backlog (queued and in-process requests, so a running request is
+   * never cut off) has been zero for SCALE_IN.idlePeriods one-minute periods. Missing data counts as not
+   * idle. A step policy beside target tracking, whose own scale-in waits 15 minutes: where two policies
+   * act at once the one that leaves more capacity wins, and on an empty backlog both ask for zero:
+   * https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-target-tracking.html
+   * (disabling or replacing target tracking's own scale-in),
+   * https://docs.aws.amazon.com/sagemaker/latest/dg/async-inference-monitor.html (ApproximateBacklogSize).
+   */
+  private addIdleScaleIn(
+    target: autoscaling.ScalableTarget,
+    endpointMetric: (name: string, statistic: string) => cloudwatch.Metric,
+  ): void {
+    const scaleIn = new autoscaling.StepScalingAction(this, 'ScaleInWhenIdle', {
+      scalingTarget: target,
+      adjustmentType: autoscaling.AdjustmentType.EXACT_CAPACITY,
+    });
+    // The alarm is "backlog < 0.5": the step covers every value below the threshold.
+    scaleIn.addAdjustment({ upperBound: 0, adjustment: 0 });
+    new cloudwatch.Alarm(this, 'Idle', {
+      alarmDescription: `No request queued or in process for ${SCALE_IN.idlePeriods} minutes: stop the idle endpoint instances.`,
+      metric: endpointMetric('ApproximateBacklogSize', 'Maximum').with({
+        period: Duration.seconds(SCALE_IN.periodSeconds),
+      }),
+      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+      threshold: 0.5,
+      evaluationPeriods: SCALE_IN.idlePeriods,
+      datapointsToAlarm: SCALE_IN.idlePeriods,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    }).addAlarmAction(new cloudwatchActions.ApplicationScalingAction(scaleIn));
   }
 }

@@ -41,7 +41,8 @@ export interface MonitoringProps extends Readonly<Pick<PipelineOptions, 'alarmEm
   readonly studyStateMachine: sfn.IStateMachine;
   /** The step functions, for the dashboard's durations and errors. */
   readonly steps: Readonly<Record<StageName, lambda.IFunction>>;
-  readonly endpointName: string;
+  /** The GPU tier's inference endpoint; the CPU tier has none (its Infer function is among `steps`). */
+  readonly endpointName?: string;
   readonly api: apigateway.RestApiBase;
 }
 
@@ -83,14 +84,6 @@ export class Monitoring extends Construct {
       statistic: 'Maximum',
       period: WATCHDOG_RATE,
     });
-    const endpointMetric = (metricName: string, statistic = 'Sum') =>
-      new cloudwatch.Metric({
-        namespace: 'AWS/SageMaker',
-        metricName,
-        dimensionsMap: { EndpointName: endpointName },
-        statistic,
-        period: Duration.minutes(5),
-      });
     const deadLetters = props.deadLetters.metricApproximateNumberOfMessagesVisible({
       period: Duration.minutes(5),
     });
@@ -121,26 +114,30 @@ export class Monitoring extends Construct {
       1,
       'An event or notification could not be processed: a study may not have started or finished.',
     );
-    this.alarm(
-      'EndpointInvocationFailures',
-      endpointMetric('InvocationFailures'),
-      1,
-      'The inference endpoint failed an invocation.',
-    );
-    this.alarm(
-      'EndpointModelErrors',
-      endpointMetric('Invocation5XXErrors'),
-      1,
-      'The inference container answered with a server error.',
-    );
-    // Whatever dimensions the result store adds, the query sums every series of the metric.
-    this.alarm(
-      'InferenceOffCuda',
-      metricsInsights(`SELECT SUM(${INFERENCE_OFF_CUDA_METRIC}) FROM "${METRICS_NAMESPACE}"`, 'off CUDA'),
-      1,
-      'A cloud inference ran on another execution provider than CUDA: the GPU is paid for but unused. ' +
-        'See docs/runbook.md.',
-    );
+    // The endpoint's alarms, on the GPU tier only: the CPU tier's Infer function fails its step instead.
+    if (endpointName) {
+      const endpointMetric = endpointMetricOf(endpointName);
+      this.alarm(
+        'EndpointInvocationFailures',
+        endpointMetric('InvocationFailures'),
+        1,
+        'The inference endpoint failed an invocation.',
+      );
+      this.alarm(
+        'EndpointModelErrors',
+        endpointMetric('Invocation5XXErrors'),
+        1,
+        'The inference container answered with a server error.',
+      );
+      // Whatever dimensions the result store adds, the query sums every series of the metric.
+      this.alarm(
+        'InferenceOffCuda',
+        metricsInsights(`SELECT SUM(${INFERENCE_OFF_CUDA_METRIC}) FROM "${METRICS_NAMESPACE}"`, 'off CUDA'),
+        1,
+        'A cloud inference ran on another execution provider than CUDA: the GPU is paid for but unused. ' +
+          'See docs/runbook.md.',
+      );
+    }
     this.alarm(
       'StudyStuck',
       oldestInProgress,
@@ -191,25 +188,7 @@ export class Monitoring extends Construct {
           }),
         ],
         [
-          new cloudwatch.GraphWidget({
-            title: 'Inference endpoint backlog and instances',
-            left: [
-              endpointMetric('ApproximateBacklogSize', 'Average'),
-              endpointMetric('HasBacklogWithoutCapacity', 'Maximum'),
-            ],
-            right: [
-              new cloudwatch.Metric({
-                namespace: '/aws/sagemaker/Endpoints',
-                metricName: 'GPUUtilization',
-                dimensionsMap: { EndpointName: endpointName, VariantName: 'AllTraffic' },
-                statistic: 'Average',
-              }),
-            ],
-          }),
-          new cloudwatch.GraphWidget({
-            title: 'Inference failures',
-            left: [endpointMetric('InvocationFailures'), endpointMetric('Invocation5XXErrors')],
-          }),
+          ...(endpointName ? endpointWidgets(endpointName) : []),
           new cloudwatch.GraphWidget({
             title: 'Results API',
             left: [api.metricCount(), api.metricClientError(), api.metricServerError()],
@@ -298,4 +277,42 @@ function allowAlarmsToPublish(topic: sns.Topic): void {
       },
     }),
   );
+}
+
+/** A SageMaker metric of the endpoint, over 5 minutes. */
+function endpointMetricOf(endpointName: string) {
+  return (metricName: string, statistic = 'Sum') =>
+    new cloudwatch.Metric({
+      namespace: 'AWS/SageMaker',
+      metricName,
+      dimensionsMap: { EndpointName: endpointName },
+      statistic,
+      period: Duration.minutes(5),
+    });
+}
+
+/** The GPU tier's endpoint on the dashboard: backlog, instances, GPU use and failures. */
+function endpointWidgets(endpointName: string): cloudwatch.GraphWidget[] {
+  const endpointMetric = endpointMetricOf(endpointName);
+  return [
+    new cloudwatch.GraphWidget({
+      title: 'Inference endpoint backlog and instances',
+      left: [
+        endpointMetric('ApproximateBacklogSize', 'Average'),
+        endpointMetric('HasBacklogWithoutCapacity', 'Maximum'),
+      ],
+      right: [
+        new cloudwatch.Metric({
+          namespace: '/aws/sagemaker/Endpoints',
+          metricName: 'GPUUtilization',
+          dimensionsMap: { EndpointName: endpointName, VariantName: 'AllTraffic' },
+          statistic: 'Average',
+        }),
+      ],
+    }),
+    new cloudwatch.GraphWidget({
+      title: 'Inference failures',
+      left: [endpointMetric('InvocationFailures'), endpointMetric('Invocation5XXErrors')],
+    }),
+  ];
 }

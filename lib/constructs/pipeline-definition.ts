@@ -5,13 +5,7 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { STALE_RUN, TRANSIENT } from '../../core/pipeline/step-error';
 import { RUN_MODES } from '../../core/pipeline/run';
-import {
-  PIPELINE_STEPS,
-  RECORD_FAILURE,
-  runsIn,
-  type StageName,
-  type StepDefinition,
-} from '../../core/pipeline/steps';
+import { RECORD_FAILURE, runsIn, type StageName, type StepDefinition } from '../../core/pipeline/steps';
 import type { PipelineFunction } from './pipeline-function';
 
 /** Lambda invocation faults that say nothing about the study and are worth retrying. */
@@ -26,13 +20,15 @@ const CAUGHT = '$.caught';
 const MODE = '$.mode';
 
 export interface PipelineDefinitionProps {
+  /** The deployment's tier's steps (pipelineSteps, core/pipeline/steps.ts). */
+  definitions: readonly StepDefinition[];
   steps: Record<StageName, PipelineFunction>;
   recordFailure: lambda.IFunction;
 }
 
 /**
- * Validate → Infer (waits for its task token) → Radiomics → Fuse, in the order and with the retries and
- * timeouts of core's PIPELINE_STEPS; a step is passed by in the run modes it does not run in (a rescore
+ * Validate → Infer (on the GPU tier it waits for its task token; on the CPU tier it is a plain invoke) →
+ * Radiomics → Fuse, in the order and with the retries and timeouts of the tier's step definitions; a step is passed by in the run modes it does not run in (a rescore
  * goes straight to Fuse). A run overtaken by a newer manifest version (STALE_RUN) ends as superseded; any
  * other error is caught and recorded as FAILED with stage, code and message.
  */
@@ -44,7 +40,8 @@ export function buildPipelineDefinition(parent: Construct, props: PipelineDefini
   });
   // A run a newer manifest version overtook ends here: the study belongs to the newer run, nothing failed.
   const superseded = new sfn.Succeed(scope, 'RunSuperseded');
-  const tasks = PIPELINE_STEPS.map((step) => {
+  const { definitions } = props;
+  const tasks = definitions.map((step) => {
     const task = stepTask(scope, step, props.steps[step.name].function);
     task.addRetry({
       errors: [TRANSIENT, ...LAMBDA_TRANSIENT_ERRORS],
@@ -63,8 +60,8 @@ export function buildPipelineDefinition(parent: Construct, props: PipelineDefini
   });
   // Built from the end: each step leads to the next one's entry, which may first pass it by.
   let next: sfn.IChainable = new sfn.Succeed(scope, 'StudyCompleted');
-  for (let n = PIPELINE_STEPS.length - 1; n >= 0; n--) {
-    const step = PIPELINE_STEPS[n]!;
+  for (let n = definitions.length - 1; n >= 0; n--) {
+    const step = definitions[n]!;
     const task = tasks[n]!.next(next);
     next = modeGate(scope, step, task, next) ?? task;
   }

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import * as path from 'node:path';
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration, Size, Validations } from 'aws-cdk-lib';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -20,10 +20,16 @@ export interface PipelineFunctionProps {
   environment: Record<string, string>;
   /** Where events go that failed every retry. Only for functions invoked asynchronously. */
   deadLetterQueue?: sqs.IQueue;
+  /** Default arm64; a function with a native module runs where its binary was built for. */
+  architecture?: lambda.Architecture;
+  /** /tmp in MB. Default Lambda's 512. */
+  ephemeralStorageMb?: number;
+  /** Packages left out of the bundle and how they get into the zip (a native module). */
+  bundling?: Pick<nodejs.BundlingOptions, 'externalModules' | 'commandHooks'>;
 }
 
 /**
- * A handler of `lambdas/` as a Lambda function: Node.js 22 on arm64, bundled by the local esbuild (no
+ * A handler of `lambdas/` as a Lambda function: Node.js 22 on arm64 (unless told otherwise), bundled by the local esbuild (no
  * Docker), an encrypted log group with retention, and X-Ray tracing.
  */
 export class PipelineFunction extends Construct {
@@ -41,7 +47,8 @@ export class PipelineFunction extends Construct {
       projectRoot: REPO_ROOT,
       depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
       runtime: lambda.Runtime.NODEJS_22_X,
-      architecture: lambda.Architecture.ARM_64,
+      architecture: props.architecture ?? lambda.Architecture.ARM_64,
+      ephemeralStorageSize: props.ephemeralStorageMb ? Size.mebibytes(props.ephemeralStorageMb) : undefined,
       memorySize: sizing.memoryMb,
       timeout: Duration.seconds(sizing.timeoutSeconds),
       environment: { ...FUNCTION_RUNTIME_ENV, ...props.environment },
@@ -59,7 +66,8 @@ export class PipelineFunction extends Construct {
         forceDockerBundling: false,
         logLevel: nodejs.LogLevel.WARNING,
         // Bundle the pinned AWS SDK rather than use the runtime's: the deployed code is the tested code.
-        externalModules: [],
+        externalModules: props.bundling?.externalModules ?? [],
+        commandHooks: props.bundling?.commandHooks,
         // Some bundled CommonJS dependencies call require(); give the ESM bundle one.
         banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
       },

@@ -4,8 +4,10 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { ORIGINALS_STORAGE_CLASS, STORAGE_DEFAULTS } from '../../core/pipeline/deployment-defaults';
 import { WORK_PREFIX } from '../../core/study/keys';
 import { STUDIES_TABLE } from '../../core/study/table-layout';
+import type { PipelineOptions } from '../config';
 import { secureBucketProps } from './secure-defaults';
 
 /** Where SageMaker writes each asynchronous invocation's response and failure bodies in the studies bucket. */
@@ -15,11 +17,39 @@ export const INFERENCE_OUTPUT_PREFIX = 'inference-output/';
  * work/, and the SNS notification carries the outcome and the failure reason); they are kept one week so
  * that an operator can open the body of a failure an alarm pointed at, then expire like other by-products.
  */
-export const INFERENCE_OUTPUT_RETENTION_DAYS = 7;
+export const INFERENCE_OUTPUT_RETENTION_DAYS = STORAGE_DEFAULTS.inferenceOutputRetentionDays;
+/** Where hospitals upload studies: the originals, never changed by the pipeline. */
+export const ORIGINALS_PREFIX = 'incoming/';
 
-export interface StorageProps {
-  /** Days after which objects under work/ expire. */
-  workRetentionDays: number;
+/** work/ retention, and the originals' lifecycle (the deployment defaults where not given). */
+export type StorageProps = Pick<PipelineOptions, 'workRetentionDays'> &
+  Partial<Pick<PipelineOptions, 'originalsTransitionDays' | 'originalsExpiryDays'>>;
+
+/**
+ * The originals' rule: a cheaper class after some days, deletion after more (deployment-defaults.ts says
+ * why and what a hospital gives up). Overwritten or deleted versions are kept `noncurrentDays` to undo a
+ * mistake; they are not moved, since they would be billed Glacier's 90-day minimum for fewer days.
+ */
+export function originalsLifecycleRule(props: StorageProps): s3.LifecycleRule {
+  const {
+    originalsTransitionDays: transition = STORAGE_DEFAULTS.originalsTransitionDays,
+    originalsExpiryDays: expiry = STORAGE_DEFAULTS.originalsExpiryDays,
+  } = props;
+  return {
+    id: 'originals',
+    prefix: ORIGINALS_PREFIX,
+    transitions:
+      transition === 'never'
+        ? undefined
+        : [
+            {
+              storageClass: new s3.StorageClass(ORIGINALS_STORAGE_CLASS),
+              transitionAfter: Duration.days(transition),
+            },
+          ],
+    expiration: expiry === 'never' ? undefined : Duration.days(expiry),
+    noncurrentVersionExpiration: Duration.days(STORAGE_DEFAULTS.noncurrentDays),
+  };
 }
 
 /** The region's customer-managed key, the studies and models buckets, their access-log bucket and the studies table. */
@@ -91,6 +121,7 @@ export class Storage extends Construct {
           expiration: Duration.days(INFERENCE_OUTPUT_RETENTION_DAYS),
           noncurrentVersionExpiration: Duration.days(1),
         },
+        originalsLifecycleRule(props),
         { id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(7) },
       ],
     });

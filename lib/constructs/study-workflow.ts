@@ -1,4 +1,5 @@
 import { Duration, Lazy } from 'aws-cdk-lib';
+import type { IDependable } from 'constructs';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -10,15 +11,18 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { containerModelPrefixes, type ContainerModelVersions } from '../../core/pipeline/container-settings';
 import {
   FUNCTIONS,
   functionEnvironment,
+  functionOfHandler,
   type FunctionEnvValues,
   type FunctionName,
 } from '../../core/pipeline/functions';
 import {
+  CPU_INFERENCE_EPHEMERAL_STORAGE_MB,
   EXECUTION_TIMEOUT_SECONDS,
-  PIPELINE_STEPS,
+  pipelineSteps,
   RECORD_FAILURE,
   VOLUME_STEPS,
   type LambdaSizing,
@@ -31,27 +35,55 @@ import {
   REJECTED_PREFIX,
   RESULTS_PREFIX,
   WORK_PREFIX,
+  workKeys,
 } from '../../core/study/keys';
 import { modelPrefix } from '../../core/study/model-keys';
 import type { PipelineOptions } from '../config';
-import { PipelineFunction } from './pipeline-function';
+import { ONNXRUNTIME_ARCHITECTURE, ONNXRUNTIME_BUNDLING } from './onnxruntime-bundle';
+import { PipelineFunction, type PipelineFunctionProps } from './pipeline-function';
 import { buildPipelineDefinition } from './pipeline-definition';
 import { deadLetterQueue, encryptedLogGroup } from './secure-defaults';
+
+/**
+ * The CPU tier's Infer function (core/pipeline/steps.ts, CPU_INFERENCE): on x86_64, where
+ * onnxruntime-node's Linux build that the bundle carries runs (onnxruntime-bundle.ts), with room in /tmp
+ * for the models it downloads.
+ */
+const CPU_INFERENCE_FUNCTION: Partial<PipelineFunctionProps> = {
+  architecture: ONNXRUNTIME_ARCHITECTURE,
+  ephemeralStorageMb: CPU_INFERENCE_EPHEMERAL_STORAGE_MB,
+  bundling: ONNXRUNTIME_BUNDLING,
+};
 
 /** Every version of the fusion model (models/xgboost/{version}/...). */
 export const FUSION_MODELS = 'models/xgboost/*';
 /** batches/{batchId}/studies/{studyId}.json, for any batch. */
 export const BATCH_OUTCOMES = batchKeys.outcomesPrefix('*');
 
+/** One artifact of every run, work/{id}/v-{digest}/{file} with wildcards, as workKeys names it. */
+export function everyRunArtifact(artifact: Exclude<keyof ReturnType<typeof workKeys>, 'prefix'>): string {
+  const sample = workKeys({ studyId: 'study', manifestVersion: 'version' });
+  return `${WORK_PREFIX}*/v-*/${sample[artifact].slice(sample.prefix.length)}`;
+}
+
+/** The studies-bucket objects the CPU tier's Infer function reads and writes: the volume in, mask and result out. */
+export const CPU_INFERENCE_STUDY_OBJECTS = {
+  reads: [everyRunArtifact('volume')],
+  writes: [everyRunArtifact('mask'), everyRunArtifact('inference')],
+} as const;
+
 export interface StudyWorkflowProps extends Readonly<
-  Pick<PipelineOptions, 'logRetentionDays' | 'imageMemoryMb'>
+  Pick<PipelineOptions, 'logRetentionDays' | 'imageMemoryMb' | 'inference'>
 > {
   readonly key: kms.IKey;
   readonly studies: s3.IBucket;
   readonly models: s3.IBucket;
   readonly table: dynamodb.ITableV2;
-  /** The asynchronous endpoint Infer queues requests on, and the topics its outcomes arrive on. */
-  readonly endpoint: {
+  /**
+   * The asynchronous endpoint Infer queues requests on, and the topics its outcomes arrive on: the GPU
+   * tier's, absent on the CPU tier.
+   */
+  readonly endpoint?: {
     readonly name: string;
     readonly arn: string;
     readonly successTopic: sns.ITopic;
@@ -59,6 +91,10 @@ export interface StudyWorkflowProps extends Readonly<
   };
   /** The fusion model version Fuse scores with, unless a run names another. */
   readonly xgboostVersion: string;
+  /** The U-Net and ResNet50 versions the CPU tier's Infer function loads. */
+  readonly imageModelVersions: ContainerModelVersions;
+  /** Awaited before the CPU tier's Infer function exists: the demo models' copy on a first deploy. */
+  readonly modelsReady?: IDependable;
 }
 
 /**
@@ -69,49 +105,53 @@ export class StudyWorkflow extends Construct {
   readonly stateMachine: sfn.StateMachine;
   /** Events and notifications that could not be delivered or processed. */
   readonly deadLetters: sqs.Queue;
-  readonly functions: Record<
-    StageName | 'RecordFailure' | 'StartStudy' | 'InferenceCallback',
-    PipelineFunction
-  >;
+  /** Each step's function (on the CPU tier, Infer's is InferCpu); InferenceCallback on the GPU tier only. */
+  readonly functions: Record<StageName | 'RecordFailure' | 'StartStudy', PipelineFunction> & {
+    InferenceCallback?: PipelineFunction;
+  };
 
   constructor(scope: Construct, id: string, props: StudyWorkflowProps) {
     super(scope, id);
     const { key, studies, table, endpoint, logRetentionDays } = props;
+    if ((props.inference === 'gpu') !== (endpoint !== undefined))
+      throw new Error('the gpu inference tier needs its endpoint, and only that tier has one');
     this.deadLetters = deadLetterQueue(this, 'DeadLetters', key);
+    const imagePrefixes = containerModelPrefixes(props.imageModelVersions);
     const values: FunctionEnvValues = {
       studiesBucket: studies.bucketName,
       modelsBucket: props.models.bucketName,
       studiesTable: table.tableName,
-      inferenceEndpoint: endpoint.name,
+      inferenceEndpoint: endpoint?.name,
       xgboostModelPrefix: modelPrefix('xgboost', props.xgboostVersion),
+      unetModelPrefix: imagePrefixes.unet,
+      resnetModelPrefix: imagePrefixes.resnet,
       // The state machine is built from the step functions; StartStudy gets its ARN once it exists.
       stateMachineArn: Lazy.string({ produce: () => this.stateMachine.stateMachineArn }),
     };
     // Each function gets the variables its definition names (core/pipeline/functions.ts), no others.
-    const make = (name: FunctionName, sizing: LambdaSizing, onFailure?: sqs.IQueue) =>
+    const make = (name: FunctionName, sizing: LambdaSizing, extra: Partial<PipelineFunctionProps> = {}) =>
       new PipelineFunction(this, name, {
         sizing,
         key,
         logRetentionDays,
         environment: functionEnvironment(FUNCTIONS[name], values),
-        deadLetterQueue: onFailure,
+        ...extra,
       });
 
+    // The tier's steps; each step's function is the one whose handler it names (InferCpu on the CPU tier).
+    const steps = pipelineSteps(props.inference);
     const stepFunctions = Object.fromEntries(
-      PIPELINE_STEPS.map((step) => [
-        step.name,
-        make(step.name, VOLUME_STEPS.includes(step.name) ? { ...step, memoryMb: props.imageMemoryMb } : step),
-      ]),
+      steps.map((step) => {
+        const name = functionOfHandler(step.handler);
+        const sizing = VOLUME_STEPS.includes(step.name) ? { ...step, memoryMb: props.imageMemoryMb } : step;
+        return [step.name, make(name, sizing, name === 'InferCpu' ? CPU_INFERENCE_FUNCTION : {})];
+      }),
     ) as Record<StageName, PipelineFunction>;
+    if (props.inference === 'cpu' && props.modelsReady)
+      stepFunctions.Infer.function.node.addDependency(props.modelsReady);
     const recordFailure = make('RecordFailure', RECORD_FAILURE);
-    const startStudy = make('StartStudy', FUNCTIONS.StartStudy, this.deadLetters);
-    const inferenceCallback = make('InferenceCallback', FUNCTIONS.InferenceCallback, this.deadLetters);
-    this.functions = {
-      ...stepFunctions,
-      RecordFailure: recordFailure,
-      StartStudy: startStudy,
-      InferenceCallback: inferenceCallback,
-    };
+    const startStudy = make('StartStudy', FUNCTIONS.StartStudy, { deadLetterQueue: this.deadLetters });
+    this.functions = { ...stepFunctions, RecordFailure: recordFailure, StartStudy: startStudy };
 
     this.grantStepAccess(props, stepFunctions, recordFailure);
 
@@ -119,6 +159,7 @@ export class StudyWorkflow extends Construct {
       stateMachineType: sfn.StateMachineType.STANDARD,
       definitionBody: sfn.DefinitionBody.fromChainable(
         buildPipelineDefinition(this, {
+          definitions: steps,
           steps: stepFunctions,
           recordFailure: recordFailure.function,
         }),
@@ -158,35 +199,95 @@ export class StudyWorkflow extends Construct {
       ],
     });
 
-    // Endpoint notification → the waiting Infer task token.
+    if (endpoint) this.functions.InferenceCallback = this.addInferenceCallback(props, endpoint);
+  }
+
+  /**
+   * CPU tier's Infer function: GetObject of each run's volume and of the two image models' files, a
+   * listing of those model prefixes only, PutObject of each run's mask and inference.json, and the key
+   * for those objects, as narrow as the GPU endpoint's role (inference-endpoint.ts).
+   */
+  private grantCpuInferenceAccess(
+    infer: PipelineFunction,
+    { key, studies, models, imageModelVersions }: StudyWorkflowProps,
+  ): void {
+    const modelPrefixes = Object.values(containerModelPrefixes(imageModelVersions));
+    const objects = (bucket: s3.IBucket, patterns: readonly string[]) =>
+      patterns.map((pattern) => bucket.arnForObjects(pattern));
+    const fn = infer.function;
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:GetObject'],
+        resources: [
+          ...objects(studies, CPU_INFERENCE_STUDY_OBJECTS.reads),
+          ...objects(
+            models,
+            modelPrefixes.map((prefix) => `${prefix}*`),
+          ),
+        ],
+      }),
+    );
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:PutObject'],
+        resources: objects(studies, CPU_INFERENCE_STUDY_OBJECTS.writes),
+      }),
+    );
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:ListBucket'],
+        resources: [models.bucketArn],
+        conditions: { StringLike: { 's3:prefix': modelPrefixes.map((prefix) => `${prefix}*`) } },
+      }),
+    );
+    // Both buckets use the region's key: decrypt what it reads, make data keys for what it writes.
+    key.grant(fn, 'kms:Decrypt', 'kms:GenerateDataKey');
+  }
+
+  /** GPU tier: the endpoint's notification → the waiting Infer task token. */
+  private addInferenceCallback(
+    props: StudyWorkflowProps,
+    endpoint: NonNullable<StudyWorkflowProps['endpoint']>,
+  ): PipelineFunction {
+    const callback = new PipelineFunction(this, 'InferenceCallback', {
+      sizing: FUNCTIONS.InferenceCallback,
+      key: props.key,
+      logRetentionDays: props.logRetentionDays,
+      environment: functionEnvironment(FUNCTIONS.InferenceCallback, { studiesTable: props.table.tableName }),
+      deadLetterQueue: this.deadLetters,
+    });
     for (const topic of [endpoint.successTopic, endpoint.errorTopic]) {
-      inferenceCallback.function.addEventSource(
-        new SnsEventSource(topic, { deadLetterQueue: this.deadLetters }),
-      );
+      callback.function.addEventSource(new SnsEventSource(topic, { deadLetterQueue: this.deadLetters }));
     }
-    this.stateMachine.grantTaskResponse(inferenceCallback.function);
-    table.grantReadWriteData(inferenceCallback.function);
+    this.stateMachine.grantTaskResponse(callback.function);
+    props.table.grantReadWriteData(callback.function);
+    return callback;
   }
 
   /** Each step reads and writes only the prefixes it owns. */
   private grantStepAccess(
-    { studies, models, table, endpoint }: StudyWorkflowProps,
+    props: StudyWorkflowProps,
     steps: Record<StageName, PipelineFunction>,
     recordFailure: PipelineFunction,
   ): void {
+    const { studies, models, table, endpoint } = props;
     for (const step of [...Object.values(steps), recordFailure]) table.grantWriteData(step.function);
 
     studies.grantRead(steps.Validate.function, `${INCOMING_PREFIX}*`);
     studies.grantPut(steps.Validate.function, `${WORK_PREFIX}*`);
     studies.grantPut(steps.Validate.function, `${REJECTED_PREFIX}*`);
 
-    studies.grantPut(steps.Infer.function, `${WORK_PREFIX}*`);
-    steps.Infer.function.addToRolePolicy(
-      new iam.PolicyStatement({
-        actions: ['sagemaker:InvokeEndpointAsync'],
-        resources: [endpoint.arn],
-      }),
-    );
+    if (endpoint) {
+      studies.grantPut(steps.Infer.function, `${WORK_PREFIX}*`);
+      steps.Infer.function.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: ['sagemaker:InvokeEndpointAsync'],
+          resources: [endpoint.arn],
+        }),
+      );
+    } else {
+      this.grantCpuInferenceAccess(steps.Infer, props);
+    }
 
     studies.grantRead(steps.Radiomics.function, `${WORK_PREFIX}*`);
     studies.grantPut(steps.Radiomics.function, `${WORK_PREFIX}*`);

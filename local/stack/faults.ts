@@ -1,3 +1,4 @@
+import type { FunctionName } from '../../core/pipeline/functions';
 import type { StageName } from '../../core/pipeline/steps';
 
 /**
@@ -18,6 +19,8 @@ export interface FaultPlan {
   manifestEvents?: ManifestEventFault;
   /** Runs after a step succeeded, before the next one starts (e.g. corruptArtifact). */
   betweenSteps?: (step: FinishedStep) => Promise<void>;
+  /** The Lambda runtime stops a function's invocation (its handler does not run). */
+  functions?: FunctionFault[];
 }
 
 interface Repeat {
@@ -47,6 +50,15 @@ export interface InferenceFault extends Repeat {
    */
   kind: 'refused' | 'hang' | 'error';
   status?: number;
+}
+
+/**
+ * What the Lambda runtime does to an invocation: `timeout`, it runs to the function's timeout and ends as
+ * Sandbox.Timedout; `out-of-memory`, the runtime is killed and reports Runtime.OutOfMemory.
+ */
+export interface FunctionFault extends Repeat {
+  function: FunctionName;
+  kind: 'timeout' | 'out-of-memory';
 }
 
 export interface ManifestEventFault extends Repeat {
@@ -93,7 +105,8 @@ export const DYNAMO_ERRORS = {
 } as const;
 export type DynamoErrorCode = keyof typeof DYNAMO_ERRORS;
 
-export type FaultKind = 's3' | 'dynamodb' | 'inference' | 'lostNotifications' | 'manifestEvents';
+export type FaultKind =
+  's3' | 'dynamodb' | 'inference' | 'lostNotifications' | 'manifestEvents' | 'functions';
 
 /**
  * The switch: which faults are on. `set` replaces the plan at any time (tests change it between and during
@@ -108,6 +121,7 @@ export class FaultSwitch {
     inference: 0,
     lostNotifications: 0,
     manifestEvents: 0,
+    functions: 0,
   };
 
   constructor(plan: FaultPlan = {}) {
@@ -156,6 +170,12 @@ export class FaultSwitch {
     if (!rule || !this.hitsLeft(rule)) return { deliveries: 1, delaySeconds: 0 };
     this.strike('manifestEvents', rule);
     return { deliveries: 1 + (rule.duplicates ?? 0), delaySeconds: rule.delaySeconds ?? 0 };
+  }
+
+  /** What the Lambda runtime does to this invocation of `name`, if a rule strikes it. */
+  functionFault(name: FunctionName): FunctionFault | undefined {
+    const rule = this.plan.functions?.find((r) => r.function === name && this.hitsLeft(r));
+    return rule && this.strike('functions', rule);
   }
 
   async betweenSteps(step: FinishedStep): Promise<void> {

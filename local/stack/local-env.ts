@@ -29,15 +29,24 @@ export interface LocalEndpoints {
   sagemakerRuntime: string;
 }
 
+/** Prefixes in the models bucket of the model versions the local stack runs (`models/{kind}/{version}/`). */
+export interface LocalModelPrefixes {
+  xgboost: string;
+  unet: string;
+  resnet: string;
+}
+
 /** The local stack's values of the stack's variables (FUNCTION_ENV): its resource names. */
-export function localFunctionEnvValues(xgboostModelPrefix: string): FunctionEnvValues {
+export function localFunctionEnvValues(models: LocalModelPrefixes): FunctionEnvValues {
   return {
     studiesBucket: LOCAL_NAMES.studiesBucket,
     modelsBucket: LOCAL_NAMES.modelsBucket,
     studiesTable: LOCAL_NAMES.studiesTable,
     stateMachineArn: LOCAL_NAMES.stateMachineArn,
     inferenceEndpoint: LOCAL_NAMES.inferenceEndpoint,
-    xgboostModelPrefix,
+    xgboostModelPrefix: models.xgboost,
+    unetModelPrefix: models.unet,
+    resnetModelPrefix: models.resnet,
   };
 }
 
@@ -48,9 +57,9 @@ export function localFunctionEnvValues(xgboostModelPrefix: string): FunctionEnvV
  */
 export function localFunctionEnvironment(
   name: FunctionName,
-  xgboostModelPrefix: string,
+  models: LocalModelPrefixes,
 ): Record<string, string> {
-  return functionEnvironment(FUNCTIONS[name], localFunctionEnvValues(xgboostModelPrefix));
+  return functionEnvironment(FUNCTIONS[name], localFunctionEnvValues(models));
 }
 
 /**
@@ -77,8 +86,8 @@ export const FUNCTION_OWNED_VARIABLES: readonly string[] = [
  * What a locally invoked function's call sees of FUNCTION_OWNED_VARIABLES: its template environment
  * (localFunctionEnvironment) and what the Lambda runtime would set for it.
  */
-export function localFunctionScope(name: FunctionName, xgboostModelPrefix: string): Record<string, string> {
-  return { ...localFunctionEnvironment(name, xgboostModelPrefix), ...lambdaRuntimeEnvironment(name) };
+export function localFunctionScope(name: FunctionName, models: LocalModelPrefixes): Record<string, string> {
+  return { ...localFunctionEnvironment(name, models), ...lambdaRuntimeEnvironment(name) };
 }
 
 /**

@@ -5,11 +5,16 @@ import type { Server } from 'node:http';
 import { invokeAsync, type DeadLetter } from './async-invoke';
 import { startDynamo } from './dynamo-server';
 import { closeServer, listen, LOOPBACK } from './http-server';
-import { inferenceContainerEnvironment } from '../../core/pipeline/container-settings';
+import {
+  containerModelPrefixes,
+  inferenceContainerEnvironment,
+} from '../../core/pipeline/container-settings';
+import { DEFAULT_INFERENCE_TIER, type InferenceTier } from '../../core/pipeline/inference-tier';
 import {
   FUNCTION_RUNTIME_ENV,
   FUNCTIONS,
   functionOfHandler,
+  functionsOfTier,
   type FunctionName,
 } from '../../core/pipeline/functions';
 import {
@@ -30,7 +35,7 @@ import { createDynamoFaultProxy, createS3FaultProxy } from './fault-proxy';
 import { FaultSwitch, type FaultPlan } from './faults';
 import { runAs } from './iam/caller-context';
 import { EVENTBRIDGE, INFERENCE_ENDPOINT, STUDY_STATE_MACHINE, snsDelivery } from './iam/principals';
-import { recordCall, setIamRecording } from './iam/recorder';
+import { recordCall, recordStackTier, setIamRecording } from './iam/recorder';
 import { createS3CallRecorder } from './iam/s3-rest-calls';
 import { recordClientCalls, recordHandlerClientCalls } from './iam/sdk-recording';
 import { startInferenceEdge } from './inference-edge';
@@ -68,6 +73,12 @@ export interface LocalStackOptions {
    * Default: models/demo.
    */
   modelDir?: string;
+  /**
+   * Where Infer runs (core/pipeline/inference-tier.ts): `gpu`, the inference container behind the local
+   * SageMaker endpoint, or `cpu`, the CPU tier's function called in this process like the other steps,
+   * with no container. Default gpu.
+   */
+  inference?: InferenceTier;
   /** onnxruntime threads of the inference container (SAP_THREADS). Default: every core. */
   inferenceThreads?: number;
   /** Powertools log level of the functions and the inference container (whose output then goes to stderr). Default: SILENT. */
@@ -108,6 +119,8 @@ export interface LocalStack {
   apiUrl: string;
   dynamoEndpoint: string;
   dataDir: string;
+  /** Where Infer runs. */
+  inference: InferenceTier;
   /** The models published from the model folder at start: the versions the stack runs by default. */
   models: PublishedModels;
   /** The runner: its executions and their step events. */
@@ -203,14 +216,19 @@ async function start(options: LocalStackOptions, closers: (() => Promise<void>)[
   const models = await publishModels(s3Client, LOCAL_NAMES.modelsBucket, modelDir, demoModelDir);
   // Each handler runs with its own definition's variables only, and its memory size as the Lambda
   // runtime sets it (function-scope.ts).
-  const functionEnvironments = Object.fromEntries(
-    (Object.keys(FUNCTIONS) as FunctionName[]).map((name) => [
-      name,
-      localFunctionScope(name, models.xgboostPrefix),
-    ]),
-  ) as Record<FunctionName, Record<string, string>>;
-  const inScopeOf = <T>(name: FunctionName, work: () => T): T =>
-    inFunctionScope(functionEnvironments[name], work);
+  // Only the functions a deployment of this tier has (functionsOfTier).
+  const tier = options.inference ?? DEFAULT_INFERENCE_TIER;
+  // Its calls are checked against that tier's template (test/support/iam-coverage-setup.ts).
+  recordStackTier(tier);
+  const modelPrefixes = { xgboost: models.xgboostPrefix, ...containerModelPrefixes(models.versions) };
+  const functionEnvironments: Partial<Record<FunctionName, Record<string, string>>> = Object.fromEntries(
+    functionsOfTier(tier).map((name) => [name, localFunctionScope(name, modelPrefixes)]),
+  );
+  const inScopeOf = <T>(name: FunctionName, work: () => T): T => {
+    const environment = functionEnvironments[name];
+    if (!environment) throw new Error(`a deployment of the ${tier} inference tier has no function ${name}`);
+    return inFunctionScope(environment, work);
+  };
   /** An event to an asynchronously invoked function, with its own environment and timeout. */
   const deliverEvent = (name: FunctionName, event: unknown) =>
     inScopeOf(name, () =>
@@ -233,19 +251,11 @@ async function start(options: LocalStackOptions, closers: (() => Promise<void>)[
     want.dynamoEdge,
     closers,
   );
-  // The container's S3 calls are the endpoint role's: it gets its own S3 endpoint, which records them.
-  const containerS3 = await listenTracked(createS3CallRecorder(url(s3Edge), INFERENCE_ENDPOINT), 0, closers);
-  // The container starts now (its code compiles while the rest starts) and is awaited below.
-  const container = startContainer({
-    modelEnvironment: inferenceContainerEnvironment({
-      modelsBucket: LOCAL_NAMES.modelsBucket,
-      modelVersions: models.versions,
-      region: LOCAL_REGION,
-    }),
-    s3Endpoint: url(containerS3),
-    threads: options.inferenceThreads ?? availableParallelism(),
-    logLevel,
-  });
+  // The GPU tier's inference container; the CPU tier runs none (its Infer function runs in this process).
+  const container =
+    tier === 'gpu'
+      ? startGpuTierContainer({ s3Edge: url(s3Edge), models, options, logLevel, closers })
+      : Promise.reject(new Error('the cpu inference tier has no inference container'));
   // A failed start is reported where it is awaited; stopping must not wait on it.
   container.catch(() => undefined);
   closers.push(async () => (await container.catch(() => undefined))?.stop());
@@ -255,10 +265,14 @@ async function start(options: LocalStackOptions, closers: (() => Promise<void>)[
     timeScale,
     minTimeoutSeconds: MIN_SCALED_TIMEOUT_SECONDS,
     betweenSteps: (step) => faults.betweenSteps(step),
-    invoke: (handler, event, timeoutSeconds, signal) =>
-      runAs(STUDY_STATE_MACHINE, () =>
-        inScopeOf(functionOfHandler(handler), () => invokeFunction(handler, event, timeoutSeconds, signal)),
-      ),
+    tier,
+    invoke: (handler, event, timeoutSeconds, signal) => {
+      const name = functionOfHandler(handler);
+      const runtimeFault = faults.functionFault(name)?.kind;
+      return runAs(STUDY_STATE_MACHINE, () =>
+        inScopeOf(name, () => invokeFunction(handler, event, timeoutSeconds, signal, runtimeFault)),
+      );
+    },
     journal: new ExecutionJournal(path.join(dataDir, 'executions.jsonl')),
   });
   closers.push(() => stepFunctions.stop());
@@ -269,10 +283,13 @@ async function start(options: LocalStackOptions, closers: (() => Promise<void>)[
   );
 
   let containerUrl: (url: string) => void = () => undefined;
-  const inferenceEdge = await startInferenceEdge(
-    new Promise<string>((resolve) => (containerUrl = resolve)),
-    faults,
-  );
+  // On the CPU tier nothing calls the endpoint (no function of that tier does); a call would fail.
+  const containerAddress =
+    tier === 'gpu'
+      ? new Promise<string>((resolve) => (containerUrl = resolve))
+      : container.then((started) => started.url);
+  containerAddress.catch(() => undefined);
+  const inferenceEdge = await startInferenceEdge(containerAddress, faults);
   closers.push(() => closeServer(inferenceEdge.server));
   // What SageMaker reads and writes for the endpoint, it does with the endpoint's role.
   const endpointS3Client = localS3Client(s3.endpoint);
@@ -325,7 +342,7 @@ async function start(options: LocalStackOptions, closers: (() => Promise<void>)[
   const { startApiServer } = await import('../api-server');
   const api = await inScopeOf('Api', () => startApiServer({ port: want.api }));
   closers.push(api.close);
-  containerUrl((await container).url);
+  if (tier === 'gpu') containerUrl((await container).url);
 
   const sequencers = new SequencerClock();
   const unsubscribe = s3.onObjectCreated((record) => {
@@ -371,6 +388,7 @@ async function start(options: LocalStackOptions, closers: (() => Promise<void>)[
       credentials: LOCAL_CREDENTIALS,
     },
     apiUrl: api.url,
+    inference: tier,
     dynamoEndpoint: dynamo.endpoint,
     dataDir,
     models,
@@ -403,6 +421,28 @@ function withoutRuntimeSettings(environment: Record<string, string>): Record<str
   const runtime = (name: string) =>
     name in FUNCTION_RUNTIME_ENV || (LAMBDA_RUNTIME_VARIABLES as readonly string[]).includes(name);
   return Object.fromEntries(Object.entries(environment).filter(([name]) => !runtime(name)));
+}
+
+/** The GPU tier's container, its S3 calls recorded as the endpoint role's (its own S3 endpoint). */
+async function startGpuTierContainer(settings: {
+  s3Edge: string;
+  models: PublishedModels;
+  options: LocalStackOptions;
+  logLevel: string;
+  closers: (() => Promise<void>)[];
+}): Promise<InferenceContainer> {
+  const recorder = createS3CallRecorder(settings.s3Edge, INFERENCE_ENDPOINT);
+  const containerS3 = await listenTracked(recorder, 0, settings.closers);
+  return startContainer({
+    modelEnvironment: inferenceContainerEnvironment({
+      modelsBucket: LOCAL_NAMES.modelsBucket,
+      modelVersions: settings.models.versions,
+      region: LOCAL_REGION,
+    }),
+    s3Endpoint: `http://${LOOPBACK}:${containerS3}`,
+    threads: settings.options.inferenceThreads ?? availableParallelism(),
+    logLevel: settings.logLevel,
+  });
 }
 
 /**

@@ -5,7 +5,7 @@ import { MixedBatchError } from '../../core/batch/batch-identity';
 import { csvField, csvText } from '../../core/batch/csv';
 import { batchKeys, type BatchOutcome } from '../../core/batch/outcome';
 import { parseBatchOutcome } from '../../core/batch/parse-outcome';
-import { summarizeBatch } from '../../core/batch/summary';
+import { DEFAULT_BATCH_PRICING, summarizeBatch } from '../../core/batch/summary';
 import { trainingTable, trainingTableCsv } from '../../core/batch/training-table';
 import { trainingTableParquet } from '../../core/batch/training-table-parquet';
 import { PRICE_TABLES } from '../../core/cost/prices';
@@ -193,9 +193,9 @@ describe('the batch cost', () => {
       prices,
       usage,
     });
-    // 10 s busy + 480 s start + 1500 s idle tail at $1.408/h.
-    expect(cost.instanceSeconds).toBe(1990);
-    expect(cost.usd.gpu).toBeCloseTo((1990 / 3600) * 1.408, 12);
+    // 10 s busy + 480 s start + 300 s idle tail (core/pipeline/deployment-defaults.ts) at $1.408/h.
+    expect(cost.instanceSeconds).toBe(790);
+    expect(cost.usd.gpu).toBeCloseTo((790 / 3600) * 1.408, 12);
     // GB-s: StartStudy 0.25·0.3, Validate 2.9375·6, Infer 0.25·0.5, Radiomics 2.9375·4, Fuse 2.9375·2, callback 0.25·0.3,
     // failure recorder 0.25·0.3·0.05 = 35.52875; 6.05 requests.
     expect(cost.usd.lambda).toBeCloseTo(35.52875 * 0.0000133334 + 6.05e-6 * 0.2, 12);
@@ -286,7 +286,7 @@ describe('the batch summary', () => {
       mode: 'features',
       studies: 5,
       gpuSeconds: 20,
-      instanceType: 'ml.g5.xlarge',
+      instanceType: DEFAULT_BATCH_PRICING.instanceType,
       prices,
       usage,
     });
@@ -306,7 +306,7 @@ describe('the batch summary', () => {
     });
     expect(local.gpuSeconds).toBe(20);
     expect(local.cost.gpuSecondsCharged).toBe(2 * 10);
-    expect(local.cost.usd.gpu).toBeCloseTo(((20 + 480 + 1500) / 3600) * 0.736, 12);
+    expect(local.cost.usd.gpu).toBeCloseTo(((20 + 480 + 300) / 3600) * 0.736, 12);
     expect(local.startedAt).toBeNull();
   });
 

@@ -8,12 +8,18 @@ import { main } from '../../cli/main';
 const prices = PRICE_TABLES['us-east-1']!;
 const timing = { coldStartSeconds: 480, idleTailSeconds: 1500 };
 const input = (overrides: Partial<CostInput>): CostInput => ({
+  tier: 'gpu',
   studiesPerDay: 10,
   instanceType: 'ml.g5.xlarge',
   scaleToZero: true,
   arrivalHours: 24,
-  retentionMonths: 12,
-  workRetentionDays: 30,
+  storage: {
+    workRetentionDays: 30,
+    logRetentionDays: 365,
+    originalsTransitionDays: 30,
+    originalsExpiryDays: 365,
+  },
+  operatingMonths: 12,
   usage: studyUsage({ gpuSeconds: 10, polls: 10 }),
   prices,
   timing,
@@ -51,8 +57,9 @@ describe('monthly cost', () => {
     const e = estimateCost(input({ studiesPerDay: 0 }));
     expect(e.monthly.gpu).toBe(0);
     expect(e.monthly.kms).toBe(1);
-    expect(e.monthly.cloudwatch).toBeCloseTo(6 * 0.1 + 12 * 0.3 + 3, 10);
-    expect(e.monthlyTotal).toBeCloseTo(1 + 7.2, 10);
+    // Six alarms of the monitoring and the endpoint's four scaling alarms.
+    expect(e.monthly.cloudwatch).toBeCloseTo(10 * 0.1 + 12 * 0.3 + 3, 10);
+    expect(e.monthlyTotal).toBeCloseTo(1 + 7.6, 10);
     expect(e.perStudy).toBe(0);
   });
 
@@ -78,7 +85,8 @@ describe('monthly cost', () => {
     const high = [true, false].map(
       (z) => estimateCost(input({ studiesPerDay: 1000, scaleToZero: z })).monthlyTotal,
     );
-    expect(high[0]).toBeCloseTo(high[1]!, 6);
+    // The same instance time; scale to zero adds its two alarms (leave zero, idle).
+    expect(high[0]).toBeCloseTo(high[1]! + 2 * 0.1, 6);
   });
 
   it('an instance type without a price is refused by name', () => {
@@ -105,7 +113,7 @@ describe('sap cost', () => {
 
   it('--json gives the breakdown; unknown regions and bad numbers are usage errors', async () => {
     const json = JSON.parse((await run(['--studies-per-day', '50', '--json'])).out);
-    expect(Object.keys(json.monthly)).toEqual([
+    expect(Object.keys(json.tiers.gpu.monthly)).toEqual([
       'gpu',
       'lambda',
       'stepFunctions',
@@ -115,7 +123,7 @@ describe('sap cost', () => {
       'cloudwatch',
       'apiGateway',
     ]);
-    expect(json.coldStarts.delaySeconds).toBeGreaterThan(0);
+    expect(json.tiers.gpu.coldStarts.delaySeconds).toBeGreaterThan(0);
     expect(await run(['--region', 'ap-south-2'])).toMatchObject({
       code: 2,
       err: expect.stringContaining('--prices'),

@@ -53,9 +53,11 @@ describe('the local stack, end to end', () => {
 
       const written = await e2e.objects(`results/${studyId}/`);
       expect(new TextDecoder().decode(written.get(studyKeys.explanation(studyId)))).toContain('<svg');
-      expect(
-        (await e2e.objects(workKeys(item as { studyId: string; manifestVersion: string }).mask)).size,
-      ).toBe(1);
+      const keys = workKeys(item as { studyId: string; manifestVersion: string });
+      expect((await e2e.objects(keys.mask)).size).toBe(1);
+      // The GPU tier (the default) ran it, through the endpoint's container.
+      const inference = (await e2e.objects(keys.inference)).get(keys.inference)!;
+      expect(JSON.parse(new TextDecoder().decode(inference))).toMatchObject({ tier: 'gpu' });
     },
   );
 

@@ -83,14 +83,14 @@ describe('instance storage vs KMS', () => {
     expect(hasInstanceStorage(instanceType)).toBe(false);
   });
 
-  it('sets no KmsKeyId for ml.g5.xlarge (the default), but keeps the async output key', () => {
+  it('sets no KmsKeyId for ml.g4dn.xlarge (the default), but keeps the async output key', () => {
     const config = endpointConfig(defaults);
     expect(config.KmsKeyId).toBeUndefined();
     expect(config).toMatchObject({
       AsyncInferenceConfig: { OutputConfig: { KmsKeyId: { 'Fn::GetAtt': [expect.any(String), 'Arn'] } } },
     });
     // The cdk-nag rule that asks for the key is acknowledged, with the reason, on the config only.
-    expect(acknowledgedOn(defaults.stack.inference.config).sort()).toEqual([
+    expect(acknowledgedOn(defaults.stack.inference!.config).sort()).toEqual([
       'HIPAA.Security-SageMakerEndpointConfigurationKMSKeyConfigured',
       'NIST.800.53.R5-SageMakerEndpointConfigurationKMSKeyConfigured',
     ]);
@@ -103,7 +103,7 @@ describe('instance storage vs KMS', () => {
     expect(config.KmsKeyId).toEqual(
       (config.AsyncInferenceConfig as { OutputConfig: { KmsKeyId: unknown } }).OutputConfig.KmsKeyId,
     );
-    expect(acknowledgedOn(m5.stack.inference.config)).toEqual([]);
+    expect(acknowledgedOn(m5.stack.inference!.config)).toEqual([]);
   });
 });
 

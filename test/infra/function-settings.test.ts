@@ -3,13 +3,18 @@ import { build } from 'esbuild';
 import type { CfnElement } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { inferenceContainerEnvironment } from '../../core/pipeline/container-settings';
+import {
+  containerModelPrefixes,
+  inferenceContainerEnvironment,
+} from '../../core/pipeline/container-settings';
+import { INFERENCE_TIERS, type InferenceTier } from '../../core/pipeline/inference-tier';
 import { FUNCTION_ENV } from '../../core/pipeline/function-env';
 import {
   DEPLOY_TIME_FUNCTIONS,
   FUNCTIONS,
   functionEnvironment,
   functionOfHandler,
+  functionsOfTier,
   type FunctionEnvName,
   type FunctionEnvValues,
   type FunctionName,
@@ -33,67 +38,89 @@ type Resource = { Type: string; Properties: Record<string, unknown> };
 const DEPLOY_TIME_LOGICAL_IDS = [
   // CDK's handler that writes the studies bucket's notification configuration.
   'BucketNotificationsHandler',
-  // Copies the demo models into the models bucket on the first deploy (lib/constructs/demo-models.ts).
+  // Copies the demo models into the models bucket on the first deploy (lib/constructs/demo-models.ts):
+  // the endpoint's on the GPU tier, the stack's own on the CPU tier.
   'InferenceDemoModelsCopier',
+  'DemoModelsCopier',
 ];
 const DEPLOY_TIME_HANDLERS: string[] = Object.values(DEPLOY_TIME_FUNCTIONS).map((f) => f.handler);
 
 let stack: SapPipelineStack;
 let resources: Record<string, Resource>;
+/** The stack and template of each inference tier (`-c inference=gpu|cpu`). */
+const tiers = {} as Record<InferenceTier, { stack: SapPipelineStack; resources: Record<string, Resource> }>;
 
 beforeAll(() => {
-  stack = sharedSynth().stacks[0]!;
-  resources = Template.fromStack(stack).toJSON().Resources as Record<string, Resource>;
+  for (const inference of INFERENCE_TIERS) {
+    const tierStack = sharedSynth(inference === 'gpu' ? {} : { inference }).stacks[0]!;
+    const template = Template.fromStack(tierStack).toJSON().Resources as Record<string, Resource>;
+    tiers[inference] = { stack: tierStack, resources: template };
+  }
+  ({ stack, resources } = tiers.gpu);
 });
 
-/** The values the stack gives the FUNCTION_ENV variables, as the constructs wire them. */
-function stackValues(): Required<FunctionEnvValues> {
+/** The values a stack gives the FUNCTION_ENV variables, as the constructs wire them. */
+function stackValues(of: SapPipelineStack = stack): FunctionEnvValues {
+  const prefixes = containerModelPrefixes(of.options.modelVersions);
   return {
-    studiesBucket: stack.storage.studies.bucketName,
-    modelsBucket: stack.storage.models.bucketName,
-    studiesTable: stack.storage.table.tableName,
-    stateMachineArn: stack.workflow.stateMachine.stateMachineArn,
-    inferenceEndpoint: stack.inference.endpointName,
-    xgboostModelPrefix: modelPrefix('xgboost', stack.options.modelVersions.xgboost),
+    studiesBucket: of.storage.studies.bucketName,
+    modelsBucket: of.storage.models.bucketName,
+    studiesTable: of.storage.table.tableName,
+    stateMachineArn: of.workflow.stateMachine.stateMachineArn,
+    inferenceEndpoint: of.inference?.endpointName,
+    xgboostModelPrefix: modelPrefix('xgboost', of.options.modelVersions.xgboost),
+    unetModelPrefix: prefixes.unet,
+    resnetModelPrefix: prefixes.resnet,
   };
 }
 
-/** Each pipeline function of the stack, by its definition's name, with its template resource. */
-function pipelineFunctions(): Map<FunctionName, { logicalId: string; resource: Resource }> {
+/** Each pipeline function of a stack, by its definition's name, with its template resource. */
+function pipelineFunctions(
+  of: SapPipelineStack = stack,
+  template: Record<string, Resource> = resources,
+): Map<FunctionName, { logicalId: string; resource: Resource }> {
   const found = new Map<FunctionName, { logicalId: string; resource: Resource }>();
-  for (const construct of stack.node.findAll()) {
+  for (const construct of of.node.findAll()) {
     if (!(construct instanceof PipelineFunction)) continue;
     if (DEPLOY_TIME_HANDLERS.includes(construct.sizing.handler)) continue;
     const name = functionOfHandler(construct.sizing.handler);
     expect(found.has(name), `${name} is built once`).toBe(false);
-    const logicalId = stack.getLogicalId(construct.function.node.defaultChild as CfnElement);
-    found.set(name, { logicalId, resource: resources[logicalId]! });
+    const logicalId = of.getLogicalId(construct.function.node.defaultChild as CfnElement);
+    found.set(name, { logicalId, resource: template[logicalId]! });
   }
   return found;
 }
 
 describe('the functions of the template are their shared definitions', () => {
-  it('builds every defined function, and every Lambda function of the template is one of them', () => {
-    const built = pipelineFunctions();
-    expect([...built.keys()].sort()).toEqual(Object.keys(FUNCTIONS).sort());
-    const ours = new Set([...built.values()].map((f) => f.logicalId));
-    const lambdas = Object.entries(resources).filter(([, r]) => r.Type === 'AWS::Lambda::Function');
-    const others = lambdas.filter(([id]) => !ours.has(id)).map(([id]) => id);
-    for (const id of others) {
-      expect(
-        DEPLOY_TIME_LOGICAL_IDS.some((prefix) => id.startsWith(prefix)),
-        `${id} has no definition in core/pipeline/functions.ts`,
-      ).toBe(true);
-    }
-  });
+  it.each(INFERENCE_TIERS)(
+    '%s tier: builds every function of its tier, and every Lambda function of the template is one of them',
+    (tier) => {
+      const built = pipelineFunctions(tiers[tier].stack, tiers[tier].resources);
+      expect([...built.keys()].sort()).toEqual(functionsOfTier(tier).sort());
+      const ours = new Set([...built.values()].map((f) => f.logicalId));
+      const lambdas = Object.entries(tiers[tier].resources).filter(
+        ([, r]) => r.Type === 'AWS::Lambda::Function',
+      );
+      const others = lambdas.filter(([id]) => !ours.has(id)).map(([id]) => id);
+      for (const id of others) {
+        expect(
+          DEPLOY_TIME_LOGICAL_IDS.some((prefix) => id.startsWith(prefix)),
+          `${id} has no definition in core/pipeline/functions.ts`,
+        ).toBe(true);
+      }
+    },
+  );
 
   it.each(Object.keys(FUNCTIONS) as FunctionName[])(
     '%s: Environment, MemorySize and Timeout equal its definition',
     (name) => {
       const definition = FUNCTIONS[name];
-      const { resource } = pipelineFunctions().get(name)!;
+      // The first tier that builds it (InferCpu: the CPU tier's stack).
+      const tier = INFERENCE_TIERS.find((t) => functionsOfTier(t).includes(name))!;
+      const { stack: built, resources: template } = tiers[tier];
+      const { resource } = pipelineFunctions(built, template).get(name)!;
       expect(resource.Properties.Environment).toEqual({
-        Variables: stack.resolve(functionEnvironment(definition, stackValues())),
+        Variables: built.resolve(functionEnvironment(definition, stackValues(built))),
       });
       expect(resource.Properties.MemorySize).toBe(definition.memoryMb);
       expect(resource.Properties.Timeout).toBe(definition.timeoutSeconds);

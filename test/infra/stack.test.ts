@@ -54,13 +54,17 @@ describe('encryption with the customer-managed key', () => {
     }
   });
 
-  it('expires work/ artifacts by lifecycle and keeps incoming/ originals', () => {
+  it('expires work/ artifacts and inference-output/ bodies by lifecycle, and moves incoming/ originals before they expire', () => {
     const [, studies] = ofType('AWS::S3::Bucket').find(([id]) => id.includes('StudiesBucket'))!;
     const rules = (
-      studies.Properties.LifecycleConfiguration as { Rules: { Prefix?: string; ExpirationInDays?: number }[] }
+      studies.Properties.LifecycleConfiguration as {
+        Rules: { Prefix?: string; ExpirationInDays?: number; Transitions?: { TransitionInDays: number }[] }[];
+      }
     ).Rules;
     expect(rules.find((r) => r.Prefix === 'work/')?.ExpirationInDays).toBe(30);
-    expect(rules.some((r) => r.Prefix === 'incoming/' && r.ExpirationInDays)).toBe(false);
+    expect(rules.find((r) => r.Prefix === 'inference-output/')?.ExpirationInDays).toBe(7);
+    const originals = rules.find((r) => r.Prefix === 'incoming/')!;
+    expect(originals.Transitions![0]!.TransitionInDays).toBeLessThan(originals.ExpirationInDays!);
   });
 
   it('denies every request to every bucket that does not use TLS', () => {
@@ -177,9 +181,9 @@ describe('access', () => {
 describe('the asynchronous GPU endpoint', () => {
   it('is configured for asynchronous inference with encrypted output and both topics', () => {
     template.hasResourceProperties('AWS::SageMaker::EndpointConfig', {
-      // ml.g5 has local NVMe storage: no KmsKeyId of its own (test/infra/endpoint-constraints.test.ts).
+      // ml.g4dn has local NVMe storage: no KmsKeyId of its own (test/infra/endpoint-constraints.test.ts).
       KmsKeyId: Match.absent(),
-      ProductionVariants: [Match.objectLike({ InstanceType: 'ml.g5.xlarge', InitialInstanceCount: 1 })],
+      ProductionVariants: [Match.objectLike({ InstanceType: 'ml.g4dn.xlarge', InitialInstanceCount: 1 })],
       AsyncInferenceConfig: {
         ClientConfig: { MaxConcurrentInvocationsPerInstance: 2 },
         OutputConfig: {
@@ -203,7 +207,10 @@ describe('the asynchronous GPU endpoint', () => {
       template.findResources('AWS::ApplicationAutoScaling::ScalingPolicy', {
         Properties: {
           PolicyType: 'StepScaling',
-          StepScalingPolicyConfiguration: { AdjustmentType: 'ExactCapacity' },
+          StepScalingPolicyConfiguration: {
+            AdjustmentType: 'ExactCapacity',
+            StepAdjustments: [Match.objectLike({ ScalingAdjustment: 1 })],
+          },
         },
       }),
     );
@@ -354,10 +361,10 @@ describe('model versions from context', () => {
 
 describe('options from context', () => {
   it('takes the instance type, the instance limit and always-on from -c options', () => {
-    const { stacks } = synthApp({ instanceType: 'ml.g4dn.xlarge', maxInstances: '4', scaleToZero: 'false' });
+    const { stacks } = synthApp({ instanceType: 'ml.g5.xlarge', maxInstances: '4', scaleToZero: 'false' });
     const custom = Template.fromStack(stacks[0]!);
     custom.hasResourceProperties('AWS::SageMaker::EndpointConfig', {
-      ProductionVariants: [Match.objectLike({ InstanceType: 'ml.g4dn.xlarge' })],
+      ProductionVariants: [Match.objectLike({ InstanceType: 'ml.g5.xlarge' })],
     });
     custom.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', {
       MinCapacity: 1,

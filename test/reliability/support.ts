@@ -11,6 +11,7 @@ import { LOCAL_NAMES } from '../../local/stack/local-env';
 import type { StudyItem } from '../../lambdas/shared/studies-table';
 import type { RunnerEvent } from '../../local/stack/step-functions/service';
 import { recordRunnerEvents } from '../../local/stack/progress';
+import type { LocalStackOptions } from '../../local/stack/stack';
 import { startE2eStack, type E2eStack } from '../e2e/local-stack';
 
 /** The smallest phantom the demo U-Net takes whole (test/e2e/pipeline.test.ts): the study completes. */
@@ -106,11 +107,12 @@ export type RunnerRecorder = ReturnType<typeof recordRunnerEvents>;
 export function stackPerFile(
   timeScale: number,
   started: (stack: { e2e: E2eStack; recorder: RunnerRecorder }) => void,
+  options: Omit<LocalStackOptions, 'dataDir' | 'timeScale'> = {},
 ): void {
   let e2e: E2eStack | undefined;
   let recorder: RunnerRecorder | undefined;
   beforeAll(async () => {
-    e2e = await startE2eStack({ timeScale });
+    e2e = await startE2eStack({ ...options, timeScale });
     recorder = recordRunnerEvents(e2e.stack.stepFunctions);
     started({ e2e, recorder });
   });

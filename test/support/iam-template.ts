@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { CfnResource, type Stack } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { REPO_ROOT } from '../../local/stack/paths';
+import { DEFAULT_INFERENCE_TIER, type InferenceTier } from '../../core/pipeline/inference-tier';
 import type { Resources } from './iam-intrinsics';
 
 /** What the IAM check needs of a synthesized stack: its resources and which function runs which handler. */
@@ -19,15 +20,17 @@ const SOURCES = ['lib', 'core', 'cdk.json', 'package-lock.json'];
 const CACHE_DIR = path.join(REPO_ROOT, 'node_modules', '.cache', 'sap-iam-template');
 
 /**
- * The first region's stack as `cdk synth` builds it, cached on disk under a hash of its sources, so the
- * test files that run a local stack share one synthesis (~10 s, 0.5 GB) per change of lib/ or core/.
+ * The first region's stack as `cdk synth` builds it for an inference tier (`-c inference=...`), cached on
+ * disk under a hash of its sources, so the test files that run a local stack share one synthesis (~10 s,
+ * 0.5 GB) per tier and change of lib/ or core/.
  */
-export async function iamTemplate(): Promise<IamTemplate> {
-  const file = path.join(CACHE_DIR, `${sourceHash()}.json`);
+export async function iamTemplate(tier: InferenceTier = DEFAULT_INFERENCE_TIER): Promise<IamTemplate> {
+  const hash = sourceHash();
+  const file = path.join(CACHE_DIR, `${hash}-${tier}.json`);
   try {
     return JSON.parse(readFileSync(file, 'utf8')) as IamTemplate;
   } catch {
-    const template = await synthesize();
+    const template = await synthesize(tier);
     mkdirSync(CACHE_DIR, { recursive: true });
     // Written whole then renamed: a test file in another worker never reads half a file.
     const partial = `${file}.${process.pid}.tmp`;
@@ -35,7 +38,7 @@ export async function iamTemplate(): Promise<IamTemplate> {
     renameSync(partial, file);
     // Templates of earlier sources are of no further use.
     for (const entry of readdirSync(CACHE_DIR))
-      if (entry !== path.basename(file) && entry.endsWith('.json'))
+      if (!entry.startsWith(`${hash}-`) && entry.endsWith('.json'))
         rmSync(path.join(CACHE_DIR, entry), { force: true });
     return template;
   }
@@ -55,9 +58,9 @@ function sourceHash(): string {
   return hash.digest('hex').slice(0, 24);
 }
 
-async function synthesize(): Promise<IamTemplate> {
+async function synthesize(tier: InferenceTier): Promise<IamTemplate> {
   const { synthApp } = await import('./synth');
-  const { app, stacks } = synthApp();
+  const { app, stacks } = synthApp({ inference: tier });
   const stack = stacks[0]!;
   const assembly = app.synth();
   const template = assembly.getStackByName(stack.stackName).template as { Resources: Resources };

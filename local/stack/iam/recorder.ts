@@ -1,3 +1,4 @@
+import type { InferenceTier } from '../../../core/pipeline/inference-tier';
 import { currentPrincipal } from './caller-context';
 import type { Principal } from './principals';
 
@@ -18,6 +19,8 @@ export interface RecordedCall extends AwsCall {
 
 const calls = new Map<string, RecordedCall>();
 let recording = false;
+/** The inference tiers of the stacks that recorded: their calls are checked against that tier's template. */
+const tiers = new Set<InferenceTier>();
 let unattributed = 0;
 
 /** The local stack records while it runs; calls outside (a test's own reads) are not the stack's. */
@@ -34,6 +37,16 @@ export function recordCall(call: AwsCall, principal: Principal | undefined = cur
   }
   const recorded: RecordedCall = { principal, ...call };
   calls.set(JSON.stringify(recorded), recorded);
+}
+
+/** A stack of this inference tier records in this process (`-c inference=...` of its template). */
+export function recordStackTier(tier: InferenceTier): void {
+  tiers.add(tier);
+}
+
+/** The inference tiers of the stacks that recorded in this process. */
+export function recordedTiers(): InferenceTier[] {
+  return [...tiers];
 }
 
 /** Every distinct call recorded in this process so far. */

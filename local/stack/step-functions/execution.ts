@@ -1,8 +1,9 @@
 import type { CaughtError } from '../../../core/pipeline/failure';
 import { modeOf, type StudyRun } from '../../../core/pipeline/run';
 import { STALE_RUN } from '../../../core/pipeline/step-error';
+import { DEFAULT_INFERENCE_TIER, type InferenceTier } from '../../../core/pipeline/inference-tier';
 import {
-  PIPELINE_STEPS,
+  pipelineSteps,
   RECORD_FAILURE,
   runsIn,
   type StageName,
@@ -52,6 +53,8 @@ export interface ExecutionEnvironment {
   /** Awaited after a step succeeded, before the next starts: `event` is what its function was invoked with. */
   betweenSteps?(step: { stage: StageName; event: unknown; output: unknown }): Promise<void>;
   random?: () => number;
+  /** Whose Infer step runs (core/pipeline/inference-tier.ts), as the deployed state machine's. Default gpu. */
+  tier?: InferenceTier;
 }
 
 export { STATE_PAYLOAD_LIMIT_BYTES } from './service-limits';
@@ -71,8 +74,9 @@ export async function runExecution(
   resumeAfter?: { stage: StageName; state: unknown },
 ): Promise<ExecutionOutcome> {
   let state: unknown = resumeAfter?.state ?? input;
-  const first = resumeAfter ? PIPELINE_STEPS.findIndex((s) => s.name === resumeAfter.stage) + 1 : 0;
-  for (const step of PIPELINE_STEPS.slice(first)) {
+  const steps = pipelineSteps(env.tier ?? DEFAULT_INFERENCE_TIER);
+  const first = resumeAfter ? steps.findIndex((s) => s.name === resumeAfter.stage) + 1 : 0;
+  for (const step of steps.slice(first)) {
     // Run{Step}?: the Choice that passes a step by in the modes it does not run in.
     if (!runsIn(step, modeOf(state as StudyRun))) continue;
     let event: unknown;

@@ -23,7 +23,9 @@ export async function invokeFunction(
   event: unknown,
   timeoutSeconds: number,
   signal: AbortSignal,
+  runtimeFault?: RuntimeFault,
 ): Promise<Invocation> {
+  if (runtimeFault) return stoppedByRuntime(runtimeFault, handlerPath, timeoutSeconds, signal);
   try {
     const handler = await loadHandler(handlerPath);
     // A stopped stack starts no function: its call would run on unobserved, against restored settings.
@@ -58,6 +60,31 @@ function loadHandler(handlerPath: string): Promise<Handler> {
     handlers.set(handlerPath, loading);
   }
   return loading;
+}
+
+/** How the Lambda runtime may stop an invocation (the local stack's fault switch, faults.ts). */
+export type RuntimeFault = 'timeout' | 'out-of-memory';
+
+/**
+ * An invocation the runtime stops, as Lambda reports it: one that runs to its timeout (Sandbox.Timedout),
+ * or one whose process is killed for running out of memory (Runtime.OutOfMemory, "Runtime exited with
+ * error: signal: killed"). Still an invocation of the function, by its invoker.
+ */
+async function stoppedByRuntime(
+  fault: RuntimeFault,
+  handlerPath: string,
+  timeoutSeconds: number,
+  signal: AbortSignal,
+): Promise<Invocation> {
+  return invokedAs(handlerPath, async () => {
+    if (fault === 'timeout') {
+      await withTimeout(new Promise<never>(() => undefined), timeoutSeconds, signal);
+      return timedOut(timeoutSeconds);
+    }
+    const errorType = 'Runtime.OutOfMemory';
+    const errorMessage = 'Runtime exited with error: signal: killed';
+    return { ok: false, error: { Error: errorType, Cause: JSON.stringify({ errorType, errorMessage }) } };
+  });
 }
 
 function timedOut(seconds: number): Invocation {

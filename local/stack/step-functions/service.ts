@@ -1,5 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import { randomBytes, randomUUID } from 'node:crypto';
+import type { InferenceTier } from '../../../core/pipeline/inference-tier';
 import type { StudyRun } from '../../../core/pipeline/run';
 import { EXECUTION_TIMEOUT_SECONDS, type StageName } from '../../../core/pipeline/steps';
 import {
@@ -53,6 +54,8 @@ export interface LocalStepFunctionsOptions {
   timeScale?: number;
   /** Floor of the scaled timeouts (see scaledTimeout). Default 0. */
   minTimeoutSeconds?: number;
+  /** The inference tier whose steps the state machine runs. Default gpu. */
+  tier?: InferenceTier;
   /** Keeps executions across restarts; without it they live as long as the process. */
   journal?: ExecutionJournal;
   /** Awaited between two steps of an execution (the local stack's fault switch tampers there). */
@@ -257,6 +260,7 @@ export class LocalStepFunctions {
         {
           signal: controller.signal,
           timeScale: this.timeScale,
+          tier: this.options.tier,
           minTimeoutSeconds: this.options.minTimeoutSeconds,
           betweenSteps: async (step) => this.options.betweenSteps?.({ ...step, execution: record.name }),
           invoke: (handler, event, timeoutSeconds) =>

@@ -1,24 +1,8 @@
 import { Validations } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks } from 'cdk-nag';
-import type { App } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
+import { unacknowledgedFindings } from '../../support/nag-findings';
 import { fullApp, sharedSynth, synthApp } from '../../support/synth';
-
-/** Every finding of the three rule packs that nobody acknowledged, as "rule at construct path". */
-function unacknowledgedFindings(app: App): string[] {
-  return [new AwsSolutionsChecks(app), new HIPAASecurityChecks(app), new NIST80053R5Checks(app)].flatMap(
-    (pack) =>
-      pack
-        .validateScope(app)
-        .violations.flatMap((v) =>
-          v.violatingResources.map(
-            (r) =>
-              `${v.ruleName} at ${(r as { constructPath?: string }).constructPath ?? r.resourceLogicalId}`,
-          ),
-        ),
-  );
-}
 
 describe('cdk-nag: AWS Solutions, HIPAA Security, NIST 800-53 rev 5', () => {
   it('finds nothing unacknowledged in a two-region app with an alarm address, as deployed', () => {

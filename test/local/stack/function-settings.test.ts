@@ -3,6 +3,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { inferenceContainerEnvironment } from '../../../core/pipeline/container-settings';
 import { FUNCTION_ENV } from '../../../core/pipeline/function-env';
+import { INFERENCE_TIERS } from '../../../core/pipeline/inference-tier';
 import { FUNCTION_RUNTIME_ENV, FUNCTIONS, type FunctionName } from '../../../core/pipeline/functions';
 import { PipelineFunction } from '../../../lib/constructs/pipeline-function';
 import { inFunctionScope, installFunctionScopes } from '../../../local/stack/function-scope';
@@ -30,33 +31,41 @@ import { synthApp } from '../../support/synth';
  * with exactly the SageMaker model's environment plus only its local overrides.
  */
 const FUSION_PREFIX = 'models/xgboost/demo-1/';
+const MODEL_PREFIXES = {
+  xgboost: FUSION_PREFIX,
+  unet: 'models/unet/demo-1/',
+  resnet: 'models/resnet/demo-1/',
+};
 const OWNED = [...Object.values(FUNCTION_ENV), ...Object.keys(FUNCTION_RUNTIME_ENV)];
 
 describe("each locally invoked function's environment is its template environment", () => {
   let templateEnvironments: Map<FunctionName, Record<string, unknown>>;
 
   beforeAll(() => {
-    const stack = synthApp().stacks[0]!;
-    const resources = Template.fromStack(stack).toJSON().Resources as Record<
-      string,
-      { Properties: { Environment?: { Variables: Record<string, unknown> } } }
-    >;
     templateEnvironments = new Map();
-    for (const construct of stack.node.findAll()) {
-      if (!(construct instanceof PipelineFunction)) continue;
-      const entry = Object.entries(FUNCTIONS).find(([, d]) => d.handler === construct.sizing.handler);
-      if (!entry) continue;
-      const logicalId = stack.getLogicalId(construct.function.node.defaultChild as CfnElement);
-      templateEnvironments.set(
-        entry[0] as FunctionName,
-        resources[logicalId]!.Properties.Environment!.Variables,
-      );
+    // Each tier's stack builds its own functions (functionsOfTier): together they build every one.
+    for (const inference of INFERENCE_TIERS) {
+      const stack = synthApp({ inference }).stacks[0]!;
+      const resources = Template.fromStack(stack).toJSON().Resources as Record<
+        string,
+        { Properties: { Environment?: { Variables: Record<string, unknown> } } }
+      >;
+      for (const construct of stack.node.findAll()) {
+        if (!(construct instanceof PipelineFunction)) continue;
+        const entry = Object.entries(FUNCTIONS).find(([, d]) => d.handler === construct.sizing.handler);
+        if (!entry) continue;
+        const logicalId = stack.getLogicalId(construct.function.node.defaultChild as CfnElement);
+        templateEnvironments.set(
+          entry[0] as FunctionName,
+          resources[logicalId]!.Properties.Environment!.Variables,
+        );
+      }
     }
   });
 
   it.each(Object.keys(FUNCTIONS) as FunctionName[])('%s', (name) => {
     const template = templateEnvironments.get(name)!;
-    const local = localFunctionEnvironment(name, FUSION_PREFIX);
+    const local = localFunctionEnvironment(name, MODEL_PREFIXES);
     expect(Object.keys(local).sort()).toEqual(Object.keys(template).sort());
     const localNames: Record<string, string> = {
       [FUNCTION_ENV.studiesBucket]: LOCAL_NAMES.studiesBucket,
@@ -65,6 +74,8 @@ describe("each locally invoked function's environment is its template environmen
       [FUNCTION_ENV.stateMachineArn]: LOCAL_NAMES.stateMachineArn,
       [FUNCTION_ENV.inferenceEndpoint]: LOCAL_NAMES.inferenceEndpoint,
       [FUNCTION_ENV.xgboostModelPrefix]: FUSION_PREFIX,
+      [FUNCTION_ENV.unetModelPrefix]: MODEL_PREFIXES.unet,
+      [FUNCTION_ENV.resnetModelPrefix]: MODEL_PREFIXES.resnet,
     };
     // Resource names differ (local ones); every literal setting is the template's own.
     for (const [variable, value] of Object.entries(template)) {
@@ -100,7 +111,7 @@ describe('function scopes', () => {
     process.env.MODELS_BUCKET = 'outside';
     uninstall = installFunctionScopes(OWNED);
     const seen = async (name: FunctionName) =>
-      inFunctionScope(localFunctionEnvironment(name, FUSION_PREFIX), async () => {
+      inFunctionScope(localFunctionEnvironment(name, MODEL_PREFIXES), async () => {
         await new Promise((resolve) => setTimeout(resolve, 5));
         return {
           models: process.env.MODELS_BUCKET,
@@ -114,7 +125,7 @@ describe('function scopes', () => {
       });
     const [validate, fuse] = await Promise.all([seen('Validate'), seen('Fuse')]);
     expect(validate).toMatchObject({ models: undefined, has: false, table: LOCAL_NAMES.studiesTable });
-    expect(validate.keys).toEqual(Object.keys(localFunctionEnvironment('Validate', FUSION_PREFIX)).sort());
+    expect(validate.keys).toEqual(Object.keys(localFunctionEnvironment('Validate', MODEL_PREFIXES)).sort());
     expect(validate.path).toBe(process.env.PATH);
     expect(fuse).toMatchObject({ models: LOCAL_NAMES.modelsBucket, has: true });
     expect(process.env.MODELS_BUCKET).toBe('outside');
@@ -137,7 +148,7 @@ describe("the Lambda runtime's variables in the local stack", () => {
     expect(LAMBDA_RUNTIME_VARIABLES).toContain(MEMORY_SIZE_VARIABLE);
     uninstall = installFunctionScopes(FUNCTION_OWNED_VARIABLES);
     const memoryOf = (name: FunctionName) =>
-      inFunctionScope(localFunctionScope(name, FUSION_PREFIX), async () => {
+      inFunctionScope(localFunctionScope(name, MODEL_PREFIXES), async () => {
         await new Promise((resolve) => setTimeout(resolve, 1));
         return process.env[MEMORY_SIZE_VARIABLE];
       });
@@ -147,7 +158,7 @@ describe("the Lambda runtime's variables in the local stack", () => {
     // So the Radiomics check refuses a study too large for 3,008 MB in the stack, and a direct call skips it.
     const huge: [number, number, number] = [1024, 1024, 500];
     expect(() =>
-      inFunctionScope(localFunctionScope('Radiomics', FUSION_PREFIX), () =>
+      inFunctionScope(localFunctionScope('Radiomics', MODEL_PREFIXES), () =>
         checkVolumeMemory('Radiomics', huge),
       ),
     ).toThrow(/needs an estimated 7160 MB and this function has 3008 MB/);

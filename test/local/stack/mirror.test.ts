@@ -4,7 +4,8 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { describe, expect, it } from 'vitest';
 import { modeOf, RUN_MODES } from '../../../core/pipeline/run';
-import { PIPELINE_STEPS, runsIn, type StageName } from '../../../core/pipeline/steps';
+import { INFERENCE_TIERS, type InferenceTier } from '../../../core/pipeline/inference-tier';
+import { pipelineSteps, runsIn, type StageName } from '../../../core/pipeline/steps';
 import { buildPipelineDefinition } from '../../../lib/constructs/pipeline-definition';
 import type { PipelineFunction } from '../../../lib/constructs/pipeline-function';
 import { Storage } from '../../../lib/constructs/storage';
@@ -45,14 +46,15 @@ function holds(condition: AslCondition, input: Record<string, unknown>): boolean
 }
 
 /** The deployed state machine's definition (ASL), built by the same construct code as the stack's. */
-function deployedDefinition(): { StartAt: string; States: Record<string, AslState> } {
+function deployedDefinition(tier: InferenceTier): { StartAt: string; States: Record<string, AslState> } {
   const stack = new Stack(new App(), 'Mirror', { env: { account: '123456789012', region: 'eu-west-1' } });
   const fn = (name: string) =>
     lambda.Function.fromFunctionArn(stack, name, `arn:aws:lambda:eu-west-1:123456789012:function:${name}`);
+  const definitions = pipelineSteps(tier);
   const steps = Object.fromEntries(
-    PIPELINE_STEPS.map((s) => [s.name, { function: fn(s.name) } as unknown as PipelineFunction]),
+    definitions.map((s) => [s.name, { function: fn(s.name) } as unknown as PipelineFunction]),
   ) as Record<StageName, PipelineFunction>;
-  const chain = buildPipelineDefinition(stack, { steps, recordFailure: fn('RecordFailure') });
+  const chain = buildPipelineDefinition(stack, { definitions, steps, recordFailure: fn('RecordFailure') });
   const graph = new sfn.StateGraph(sfn.Chain.start(chain).startState, 'mirror');
   return stack.resolve(graph.toGraphJson()) as { StartAt: string; States: Record<string, AslState> };
 }
@@ -75,8 +77,9 @@ const asl = (retrier: Retrier, deployedErrors: string[]) => ({
   JitterStrategy: 'FULL',
 });
 
-describe('the local runner mirrors the deployed state machine', () => {
-  const { StartAt, States } = deployedDefinition();
+describe.each(INFERENCE_TIERS)('the local runner mirrors the deployed state machine (%s tier)', (tier) => {
+  const { StartAt, States } = deployedDefinition(tier);
+  const PIPELINE_STEPS = pipelineSteps(tier);
 
   it.each([undefined, ...RUN_MODES])(
     'runs the same steps in the same order in mode %s, then succeeds',
@@ -145,7 +148,9 @@ describe('the local runner mirrors the deployed state machine', () => {
       });
     },
   );
+});
 
+describe('the local studies table', () => {
   it('creates the studies table with the key schema and index the stack declares', () => {
     const stack = new Stack(new App(), 'Tables', { env: { account: '123456789012', region: 'eu-west-1' } });
     const { table } = new Storage(stack, 'Storage', { workRetentionDays: 30 });
