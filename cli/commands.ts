@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
 import { DEFAULT_GPU_INSTANCE_TYPE, STORAGE_DEFAULTS } from '../core/pipeline/deployment-defaults';
+import { DEFAULT_INFERENCE_TIER, INFERENCE_TIERS } from '../core/pipeline/inference-tier';
 import { RUN_MODES } from '../core/pipeline/run';
 import { DEFAULT_DATA_DIR } from '../local/stack/paths';
 import { openFraction, portNumber, positiveSeconds, wholeNumber } from './option-values';
@@ -53,6 +54,14 @@ export function addCommands(
       .option(
         '--models <dir>',
         "published to the local models bucket: the fusion model's model-card.json and file at the top, unet/ and resnet/ if you have your own (otherwise the demo's, with a notice); default models/demo",
+      )
+      .addOption(
+        new Option(
+          '--inference <tier>',
+          'where the U-Net and ResNet50 run, as -c inference does in AWS: gpu (the container behind a local SageMaker endpoint) or cpu (the InferCpu Lambda handler)',
+        )
+          .choices(INFERENCE_TIERS)
+          .default(DEFAULT_INFERENCE_TIER),
       ),
     async () => (await import('./serve-command')).serveCommand,
   );

@@ -9,6 +9,7 @@ import { DEFAULT_DATA_DIR, REPO_ROOT } from '../local/stack/paths';
 import { stopSignal } from '../local/stack/signals';
 import { describeNotice, startLocalStack, type LocalStack } from '../local/stack/stack';
 import type { RunnerEvent } from '../local/stack/step-functions/service';
+import { DEFAULT_INFERENCE_TIER, type InferenceTier } from '../core/pipeline/inference-tier';
 import { EXIT, reportError, type CommandContext } from './io';
 
 export interface ServeInput {
@@ -18,6 +19,7 @@ export interface ServeInput {
   /** The old name of dataDir. */
   data?: string;
   models?: string;
+  inference?: InferenceTier;
 }
 
 /**
@@ -31,6 +33,7 @@ export async function serveCommand(input: ServeInput, ctx: CommandContext): Prom
     apiPort: input.portApi,
     dataDir: path.resolve(input.dataDir ?? input.data ?? path.join(REPO_ROOT, DEFAULT_DATA_DIR, 'data')),
     modelDir: input.models && path.resolve(input.models),
+    inference: input.inference ?? DEFAULT_INFERENCE_TIER,
   };
   const signals = stopSignal();
   let stack: LocalStack | undefined;
@@ -38,6 +41,7 @@ export async function serveCommand(input: ServeInput, ctx: CommandContext): Prom
     stack = await startLocalStack({
       dataDir: options.dataDir,
       modelDir: options.modelDir,
+      inference: options.inference,
       ports: { s3: options.s3Port, api: options.apiPort },
       logLevel: 'WARN',
       onNotice: (notice) =>
@@ -84,6 +88,8 @@ interface StackDescription {
   modelsBucket: string;
   /** The model versions a study runs with, unless a rescore names another fusion version. */
   models: PublishedModel[];
+  /** Where the U-Net and ResNet50 run (core/pipeline/inference-tier.ts). */
+  inference: InferenceTier;
 }
 
 function describeStack(stack: LocalStack): StackDescription {
@@ -96,8 +102,14 @@ function describeStack(stack: LocalStack): StackDescription {
     dataDir: stack.dataDir,
     modelsBucket: stack.s3.modelsBucket,
     models: [stack.models.models.xgboost, stack.models.models.unet, stack.models.models.resnet],
+    inference: stack.inference,
   };
 }
+
+const INFERENCE_WHERE: Record<InferenceTier, string> = {
+  gpu: 'gpu tier: the inference container behind a local SageMaker asynchronous endpoint',
+  cpu: 'cpu tier: the InferCpu Lambda handler, in process',
+};
 
 const MODEL_KIND_NAMES = { xgboost: 'fusion (XGBoost)', unet: 'U-Net', resnet: 'ResNet50' } as const;
 
@@ -118,6 +130,7 @@ function instructions(d: StackDescription): string[] {
       (model, index) => `  ${index === 0 ? 'Models' : ''.padEnd(6)}        ${describeModel(model)}`,
     ),
     `  Models bucket ${d.modelsBucket} on ${d.s3Endpoint}   (models/{xgboost,unet,resnet}/{version}/)`,
+    `  Inference     ${INFERENCE_WHERE[d.inference]}   (--inference gpu|cpu)`,
     '',
     'Submit a study folder (clinical.json + the image) and follow it:',
     `  npx sap submit ./my-study --endpoint ${d.apiUrl}`,

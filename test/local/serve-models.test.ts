@@ -73,4 +73,15 @@ describe('sap serve --models with a fusion model only', () => {
     expect(out).toContain('SIGINT: stopping the local stack');
     expect(code).toBe(0);
   }, 300_000);
+
+  it('runs the CPU tier with --inference cpu, and says so', async () => {
+    const { code, out } = await serveUntilBanner([
+      '--inference',
+      'cpu',
+      '--data-dir',
+      path.join(root, 'cpu'),
+    ]);
+    expect(out).toMatch(/^ {2}Inference {5}cpu tier: the InferCpu Lambda handler, in process/m);
+    expect(code).toBe(0);
+  }, 300_000);
 });
