@@ -1,24 +1,19 @@
 import { build } from 'esbuild';
 import * as path from 'node:path';
-import { PIPELINE_STEPS, RECORD_FAILURE } from '../../core/pipeline/steps';
+import { FUNCTIONS } from '../../core/pipeline/functions';
+import { ONNXRUNTIME_PACKAGES } from '../../lib/constructs/onnxruntime-bundle';
 import { REPO_ROOT } from '../../lib/constructs/pipeline-function';
 import { bestOf, type BenchCase, type Measurement } from '../harness';
 
-const OTHER_HANDLERS = [
-  'lambdas/start-study/handler.ts',
-  'lambdas/inference-callback/handler.ts',
-  'lambdas/api/handler.ts',
-  'lambdas/watchdog/handler.ts',
-];
-
 /**
  * Size of each deployed bundle (cold-start cost grows with it) and the time esbuild takes to make it, with
- * the options PipelineFunction deploys with (everything bundled, the AWS SDK included, minified).
+ * the options PipelineFunction deploys with (everything bundled, the AWS SDK included, minified; InferCpu's
+onnxruntime packages are copied beside the bundle, not bundled, so they are left out here).
  */
 export const lambdaBundles: BenchCase = {
   name: 'lambda bundles',
   async run() {
-    const entries = [...PIPELINE_STEPS.map((s) => s.handler), RECORD_FAILURE.handler, ...OTHER_HANDLERS];
+    const entries = Object.values(FUNCTIONS).map((f) => f.handler);
     const rows: Measurement[] = [];
     for (const entry of entries) {
       let bytes = 0;
@@ -31,6 +26,7 @@ export const lambdaBundles: BenchCase = {
           format: 'esm',
           target: 'node22',
           write: false,
+          external: [...ONNXRUNTIME_PACKAGES],
           logLevel: 'silent',
         });
         bytes = result.outputFiles.reduce((sum, f) => sum + f.contents.byteLength, 0);
