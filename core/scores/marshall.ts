@@ -1,7 +1,6 @@
-import type { NormalisedClinical } from '../ingest/clinical';
+import { CONVERSIONS, type NormalisedClinical } from '../ingest/clinical';
 import { assemble, bandPoints, below, inputOf, missingItem, slot, type Band } from './rules';
 import type { ClassicScoreOptions, MarshallResult, MarshallSystem, ScoreItem } from './types';
-import { creatinineFromMgDl, shown } from './units';
 
 /**
  * Modified Marshall organ-failure score (revised Atlanta; scores.md section 8), from the admission values
@@ -13,9 +12,11 @@ import { creatinineFromMgDl, shown } from './units';
  * - Creatinine, mg/dL column: 3.6 (in two bands) scores 2, the 1.8-1.9 gap scores 2: the upper end of
  *   each band is inclusive and a gap goes to the band above.
  * The table's µmol/L column (Marshall 1995's own cut-offs: ≤ 134, 134-169, 170-310, 311-439, > 439) is not
- * the mg/dL column × 88.4 (1.4 mg/dL = 123.8 µmol/L). The record is in µmol/L, so that column is the
- * default, read by the same rule (134 scores 0, 169 < x < 170 scores 2, 310 < x < 311 scores 3);
- * `creatinineColumn: 'mg/dL'` applies the mg/dL column converted with scores.md's 88.4.
+ * the mg/dL column × 88.4 (1.4 mg/dL = 123.8 µmol/L scores 1 by mg/dL, 0 by µmol/L), so the value is
+ * scored by the column of the unit it was sent in (issue #22): mg/dL values on the mg/dL column as sent,
+ * anything else on the µmol/L column, read by the same rule (134 scores 0, 169 < x < 170 scores 2,
+ * 310 < x < 311 scores 3). The renal item's `basis` and the result's `renalColumn` say which was used;
+ * `marshallCreatinineColumn` forces one column (the value converted with scores.md's 88.4).
  *
  * Cardiovascular: SBP < 90 scores 1 (fluid responsive) or 2 (not), which the record does not say: such a
  * patient scores 1 with `upTo: 2` and "fluidResponse" listed missing, unless pH < 7.3 (3) or < 7.2 (4).
@@ -30,7 +31,7 @@ export const MARSHALL_PF_BANDS: readonly Band[] = [
 
 export type CreatinineColumn = NonNullable<ClassicScoreOptions['marshallCreatinineColumn']>;
 
-/** Creatinine bands (µmol/L, highest first): points above each cut-off. */
+/** Creatinine bands of each column, in that column's unit (highest first): points above each cut-off. */
 export const MARSHALL_CREATININE: Record<CreatinineColumn, readonly Band[]> = {
   'µmol/L': [
     { from: 439, strict: true, points: 4 },
@@ -39,23 +40,41 @@ export const MARSHALL_CREATININE: Record<CreatinineColumn, readonly Band[]> = {
     { from: 134, strict: true, points: 1 },
   ],
   'mg/dL': [
-    { from: creatinineFromMgDl(4.9), strict: true, points: 4 },
-    { from: creatinineFromMgDl(3.6), strict: true, points: 3 },
-    { from: creatinineFromMgDl(1.8), strict: true, points: 2 },
-    { from: creatinineFromMgDl(1.4), points: 1 },
+    { from: 4.9, strict: true, points: 4 },
+    { from: 3.6, strict: true, points: 3 },
+    { from: 1.8, strict: true, points: 2 },
+    { from: 1.4, points: 1 },
   ],
 };
 
 const RENAL_RULES: Record<CreatinineColumn, string> = {
   'µmol/L': 'creatinine ≤ 134 µmol/L: 0, ≤ 169: 1, ≤ 310: 2, ≤ 439: 3, > 439: 4',
-  'mg/dL': (() => {
-    const [one, two, three, four] = [1.4, 1.8, 3.6, 4.9].map((mgdl) => shown(creatinineFromMgDl(mgdl)));
-    return (
-      `creatinine < ${one} µmol/L (1.4 mg/dL): 0, ≤ ${two} (1.8): 1, ≤ ${three} (3.6): 2, ` +
-      `≤ ${four} (4.9): 3, above: 4`
-    );
-  })(),
+  'mg/dL': 'creatinine < 1.4 mg/dL: 0, ≤ 1.8: 1, ≤ 3.6: 2, ≤ 4.9: 3, > 4.9: 4',
 };
+
+/** The creatinine as one column reads it: its value in that column's unit, and why that column. */
+interface CreatinineReading {
+  column: CreatinineColumn;
+  value: number;
+  basis: string;
+}
+
+const MG_DL = CONVERSIONS.creatinineMgDl;
+
+function readCreatinine(
+  clinical: NormalisedClinical,
+  recorded: number,
+  forced: CreatinineColumn | undefined,
+): CreatinineReading {
+  const sent = clinical.sentAs?.['admission.creatinine'];
+  const sentMgDl = sent !== undefined && sent.unit === MG_DL.unit ? sent.value : undefined;
+  const column: CreatinineColumn = forced ?? (sentMgDl !== undefined ? 'mg/dL' : 'µmol/L');
+  const why = forced ? 'column chosen by option' : `sent in ${column}`;
+  const basis = `${column} column (${why})`;
+  if (column === 'µmol/L') return { column, value: recorded, basis };
+  const value = sentMgDl ?? Number((recorded / MG_DL.factor).toPrecision(6));
+  return { column, value, basis };
+}
 
 export const MARSHALL_CARDIOVASCULAR = { sbpBelowMmHg: 90, phBelow3: 7.3, phBelow4: 7.2 } as const;
 export const ORGAN_FAILURE_AT = 2;
@@ -77,12 +96,23 @@ function respiratory(clinical: NormalisedClinical): ScoreItem {
   };
 }
 
-function renal(clinical: NormalisedClinical, column: CreatinineColumn): ScoreItem {
+function renal(
+  clinical: NormalisedClinical,
+  forced: CreatinineColumn | undefined,
+): { item: ScoreItem; column?: CreatinineColumn } {
   const creatinine = slot(clinical, 'admission', 'creatinine');
-  const bands = MARSHALL_CREATININE[column];
-  const rule = RENAL_RULES[column];
-  if (creatinine.value === undefined) return missingItem('renal', [creatinine.field], rule, 4);
-  return { item: 'renal', points: bandPoints(creatinine.value, bands, 0), input: inputOf(creatinine), rule };
+  if (creatinine.value === undefined) {
+    return { item: missingItem('renal', [creatinine.field], RENAL_RULES['µmol/L'], 4) };
+  }
+  const { column, value, basis } = readCreatinine(clinical, creatinine.value, forced);
+  const item: ScoreItem = {
+    item: 'renal',
+    points: bandPoints(value, MARSHALL_CREATININE[column], 0),
+    input: { field: creatinine.field, value, unit: column },
+    rule: `${basis}: ${RENAL_RULES[column]}`,
+    basis,
+  };
+  return { item, column };
 }
 
 function cardiovascular(clinical: NormalisedClinical): ScoreItem {
@@ -105,11 +135,12 @@ function cardiovascular(clinical: NormalisedClinical): ScoreItem {
 
 export function modifiedMarshall(
   clinical: NormalisedClinical,
-  creatinineColumn: CreatinineColumn = 'µmol/L',
+  creatinineColumn?: CreatinineColumn,
 ): MarshallResult {
+  const renalScore = renal(clinical, creatinineColumn);
   const bySystem: Record<MarshallSystem, ScoreItem> = {
     respiratory: respiratory(clinical),
-    renal: renal(clinical, creatinineColumn),
+    renal: renalScore.item,
     cardiovascular: cardiovascular(clinical),
   };
   const items = Object.values(bySystem);
@@ -134,6 +165,7 @@ export function modifiedMarshall(
           : 'no organ failure (every system < 2)',
     cutOff: { rule: `any system ≥ ${ORGAN_FAILURE_AT}: organ failure`, met: organFailure },
     systems,
+    renalColumn: renalScore.column,
     organFailure,
     failingSystems,
   };

@@ -108,6 +108,20 @@ export function anyOf(item: string, alternatives: Alternative[], rule: string, p
 }
 
 /**
+ * A criterion that any one of its measured alternatives meets (SIRS respiration: RR or PaCO2). Unlike
+ * `anyOf`, alternatives not measured do not keep it open: measuring one that stays within its cut-off is
+ * how the criterion is ruled out, so it is missing only when none was measured.
+ */
+export function anyMeasured(item: string, alternatives: Alternative[], rule: string, points = 1): ScoreItem {
+  const met = alternatives.find((alternative) => alternative.met);
+  if (met) return { item, points, input: met.input, rule };
+  const measured = alternatives.find(({ input }) => input !== undefined);
+  const fields = alternatives.map(({ field }) => field);
+  if (!measured) return missingItem(item, fields, rule, points);
+  return { item, points: 0, input: measured.input, rule };
+}
+
+/**
  * A criterion on the worst value within 48 h (section `h48`). The admission window lies inside those 48 h,
  * so an admission value meeting the criterion scores the item: where h48 lacks the value, and also where
  * the h48 value sent does not meet it (a "furthest from normal" WBC may be the low one). An admission value

@@ -1,11 +1,12 @@
 import type { NormalisedClinical } from '../ingest/clinical';
-import { above, alt, anyOf, assemble, below, slot } from './rules';
+import { above, alt, anyMeasured, assemble, below, slot } from './rules';
 import type { SirsResult } from './types';
 
 /**
  * SIRS criteria (scores.md section 1): worst values within 24 h of admission; present when ≥ 2 of 4 are met.
  * A criterion with alternatives (respiration: RR or PaCO2; white cells: WBC or bands) is met by any one of
- * them; it is missing only when none met and one is absent.
+ * them, not met when one was measured and none reaches its cut-off (a mild patient has no blood gas or
+ * manual differential), and missing only when none was measured (issue #22).
  */
 export const SIRS = {
   temperatureAboveC: 38,
@@ -23,17 +24,17 @@ export function sirs(clinical: NormalisedClinical): SirsResult {
   const at = <K extends keyof NormalisedClinical['admission'] & string>(key: K) =>
     slot(clinical, 'admission', key);
   const items = [
-    anyOf(
+    anyMeasured(
       'temperature',
       [alt(at('temperature'), (t) => above(t, SIRS.temperatureAboveC) || below(t, SIRS.temperatureBelowC))],
       `> ${SIRS.temperatureAboveC} °C or < ${SIRS.temperatureBelowC} °C`,
     ),
-    anyOf(
+    anyMeasured(
       'heart rate',
       [alt(at('heartRate'), (hr) => above(hr, SIRS.heartRateAbove))],
       `> ${SIRS.heartRateAbove} /min`,
     ),
-    anyOf(
+    anyMeasured(
       'respiration',
       [
         alt(at('respiratoryRate'), (rr) => above(rr, SIRS.respiratoryRateAbove)),
@@ -41,7 +42,7 @@ export function sirs(clinical: NormalisedClinical): SirsResult {
       ],
       `RR > ${SIRS.respiratoryRateAbove} /min or PaCO2 < ${SIRS.paco2BelowMmHg} mmHg`,
     ),
-    anyOf(
+    anyMeasured(
       'white cells',
       [
         alt(at('wbc'), (wbc) => above(wbc, SIRS.wbcAbove) || below(wbc, SIRS.wbcBelow)),

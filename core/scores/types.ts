@@ -16,7 +16,10 @@ export type ScoreName =
   | 'APACHE II'
   | 'revised Atlanta';
 
-/** The value an item was scored on, in the record's (SI) unit; `field` is its JSON path in clinical.json. */
+/**
+ * The value an item was scored on, in the record's (SI) unit, or in the unit of the table column that
+ * scored it where the item has a `basis`; `field` is its JSON path in clinical.json.
+ */
 export interface ScoreInput {
   field: string;
   value: number | string | boolean;
@@ -39,6 +42,8 @@ export interface ScoreItem {
   rule: string;
   /** Fields this item needs and the record lacks. */
   missing?: string[];
+  /** Which column of the published table scored the item, and why (modified Marshall creatinine). */
+  basis?: string;
 }
 
 export interface ScoreResult<N extends ScoreName = ScoreName> {
@@ -81,6 +86,8 @@ export type MarshallSystem = 'respiratory' | 'renal' | 'cardiovascular';
 export interface MarshallResult extends ScoreResult<'modified Marshall'> {
   /** Points per system (a lower bound where only part of its inputs is known, null where none are). */
   systems: Record<MarshallSystem, number | null>;
+  /** The creatinine column that scored the renal system (the unit it was sent in); undefined when missing. */
+  renalColumn: 'µmol/L' | 'mg/dL' | undefined;
   /** Any system ≥ 2 (revised Atlanta organ failure); undefined when missing inputs leave it open. */
   organFailure: boolean | undefined;
   failingSystems: MarshallSystem[];
@@ -113,8 +120,8 @@ export interface ClassicScoreOptions {
   /** Override the Ranson variant chosen from the etiology. */
   ransonVariant?: RansonVariant;
   /**
-   * Modified Marshall creatinine bands: the table's µmol/L column (default; the record's unit) or its
-   * mg/dL column converted with × 88.4 (marshall.ts says why they differ).
+   * Forces a modified Marshall creatinine column. Default: the column of the unit the creatinine was sent
+   * in (marshall.ts says why the columns differ).
    */
   marshallCreatinineColumn?: 'µmol/L' | 'mg/dL';
   /** Default '> 48 h' (scores.md section 8). */

@@ -90,13 +90,13 @@ describe('SIRS', () => {
     expect(result.partial).toBe(false);
   });
 
-  it('an either-or criterion not met by the value present is missing the other', () => {
+  it('an either-or criterion not met by the value present is not met, not missing the other', () => {
     const result = sirs(without(healthy(), 'admission.bandsPercent'));
     expect(itemOf(result, 'white cells')).toMatchObject({
-      points: null,
-      missing: ['admission.bandsPercent'],
+      points: 0,
+      input: { field: 'admission.wbc', value: 8, unit: '10^9/L' },
     });
-    expect(result).toMatchObject({ value: 0, upperBound: 1, partial: true, present: false });
+    expect(result).toMatchObject({ value: 0, upperBound: 0, partial: false, present: false });
   });
 
   it('is present despite missing criteria once 2 are met', () => {
@@ -105,6 +105,7 @@ describe('SIRS', () => {
       'admission.respiratoryRate',
       'admission.paco2',
       'admission.wbc',
+      'admission.bandsPercent',
     );
     expect(sirs(record)).toMatchObject({ value: 2, upperBound: 4, partial: true, present: true });
   });

@@ -31,6 +31,12 @@ export interface NormalisedClinical {
   outcome: OutcomeValues;
   /** Fields this schema does not know, by JSON path (e.g. `admission.lactate`), kept as sent. */
   extra: Record<string, unknown>;
+  /**
+   * Fields converted at ingest, by JSON path (e.g. `admission.creatinine`): the value and unit as sent.
+   * Absent when nothing was converted. A score whose published table disagrees between units (modified
+   * Marshall creatinine) reads the column of the unit the hospital used.
+   */
+  sentAs?: Record<string, { value: number; unit: string }>;
 }
 
 const BY_NAME: ReadonlyMap<string, FieldSpec> = new Map(Object.entries(CLINICAL_FIELDS));

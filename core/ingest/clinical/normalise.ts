@@ -93,7 +93,10 @@ export function normaliseClinical(json: unknown, file = 'clinical.json'): Clinic
       else {
         const reading = readField(spec, raw, path, file);
         issues.push(...reading.issues);
-        if (reading.conversion) trail.conversions.push(reading.conversion);
+        if (reading.conversion) {
+          trail.conversions.push(reading.conversion);
+          clinical.sentAs = { ...clinical.sentAs, [path]: reading.conversion.from };
+        }
         if (reading.value !== undefined) values[key] = reading.value;
       }
     }
