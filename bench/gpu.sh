@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # GPU timings of the inference pipeline: U-Net + full-width 3D ResNet50 on a 512×512×300 phantom with
-# onnxruntime's CUDA provider; target < 1 s per study on one H100. Run from a clone on a CUDA machine
+# onnxruntime's CUDA provider, every stage from decoding volume.nii.gz to encoding mask.nii.gz (the CPU
+# stages of `npm run bench -- inference` plus the networks); target < 1 s per study on one H100. Run from
+# a clone on a CUDA machine
 # (driver, CUDA 12 and cuDNN 9 libraries installed, e.g. the inference image or a Deep Learning AMI):
 #
 #   bench/gpu.sh [extra arguments for bench/gpu-inference.ts, e.g. --repeats 5 --resnet demo]

@@ -11,6 +11,17 @@ export interface BenchCase {
   run: () => Promise<Measurement[]>;
 }
 
+/**
+ * The cases `filter` names: the case of exactly that name where there is one (`inference` is not also
+ * `inference-cpu` and `inference-networks`), otherwise every case whose name contains it (`lambda` runs
+ * `lambda bundles` and `radiomics-lambda`); all cases without a filter.
+ */
+export function selectCases(cases: BenchCase[], filter: string | undefined): BenchCase[] {
+  if (!filter) return cases;
+  const exact = cases.filter((c) => c.name === filter);
+  return exact.length > 0 ? exact : cases.filter((c) => c.name.includes(filter));
+}
+
 /** Wall time of `fn` in milliseconds, best of `repeats` (the least disturbed run). */
 export async function bestOf(repeats: number, fn: () => unknown): Promise<number> {
   let best = Infinity;

@@ -1,5 +1,5 @@
 import { evaluationBench } from './cases/evaluation';
-import { inferenceBench } from './cases/inference';
+import { inferenceBench, inferenceNetworksBench } from './cases/inference';
 import { inferenceCpuBench } from './cases/inference-cpu';
 import { ingestion } from './cases/ingestion';
 import { lambdaBundles } from './cases/lambda-bundles';
@@ -9,11 +9,11 @@ import { radiomics } from './cases/radiomics';
 import { radiomicsLambda } from './cases/radiomics-lambda';
 import { xgboostBench } from './cases/xgboost';
 import { synthTwoRegions } from './cases/synth';
-import { formatTable, type BenchCase, type Measurement } from './harness';
+import { formatTable, selectCases, type BenchCase, type Measurement } from './harness';
 
 /**
- * `npm run bench [-- name-filter]`: runs every case (or those whose name contains the filter) and prints
- * one table. Later issues add their cases (radiomics, inference, fusion, end-to-end) to this list.
+ * `npm run bench [-- name-filter]`: runs every case, or the one named exactly by the filter, or else
+ * those whose name contains it (harness.ts selectCases), and prints one table.
  */
 const CASES: BenchCase[] = [
   synthTwoRegions,
@@ -22,6 +22,7 @@ const CASES: BenchCase[] = [
   radiomics,
   radiomicsLambda,
   inferenceBench,
+  inferenceNetworksBench,
   inferenceCpuBench,
   xgboostBench,
   evaluationBench,
@@ -31,7 +32,7 @@ const CASES: BenchCase[] = [
 
 const filter = process.argv[2];
 const rows: Measurement[] = [];
-for (const benchCase of CASES.filter((c) => !filter || c.name.includes(filter))) {
+for (const benchCase of selectCases(CASES, filter)) {
   rows.push(...(await benchCase.run()));
 }
 console.log(formatTable(rows));

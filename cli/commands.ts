@@ -178,7 +178,11 @@ export function addCommands(
         program
           .command('status')
           .description('read a study from the results API; --wait polls with progress until it ends')
-          .argument('<studyId>', 'the studyId sap submit printed'),
+          .argument('<studyId>', 'the studyId sap submit printed')
+          .option(
+            '--fhir',
+            "print the completed study's FHIR R4 RiskAssessment (GET /studies/{studyId}/fhir)",
+          ),
       ),
       'poll until COMPLETED (exit 0) or FAILED (exit 1), showing each stage on stderr',
       3600,

@@ -1,6 +1,5 @@
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { encodeNiftiGz } from '../core/imaging/nifti';
 import { toCanonicalOrientation } from '../core/imaging/orientation';
 import type { Volume } from '../core/imaging/volume';
@@ -12,10 +11,11 @@ import type { InferenceResult } from '../core/inference/result';
 import { folderSource } from '../core/ingest/folder-source';
 import { InputRejected, describeIssue } from '../core/input/issues';
 import { readStudyImage } from '../core/ingest/read-image';
+import { REPO_ROOT } from '../local/stack/paths';
 import { EXIT, reportError, type CommandContext, usageError } from './io';
 
 /** The bundled demo models, wherever the command is run from. */
-export const DEFAULT_MODELS_DIR = fileURLToPath(new URL('../models/demo', import.meta.url));
+export const DEFAULT_MODELS_DIR = path.join(REPO_ROOT, 'models', 'demo');
 
 export interface InferInput {
   image: string;

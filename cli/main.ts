@@ -1,4 +1,3 @@
-import { ModelCardInvalid } from '../core/fusion/model-card';
 import { addCommands } from './commands';
 import { EXIT, reportError, type Output } from './io';
 import type { PollClock } from './poll-clock';
@@ -31,6 +30,8 @@ export async function main(argv: string[], io: Output = stdio, deps: MainDepende
   } catch (error) {
     if (error instanceof CommanderError) return reportCommanderError(ctx, program, argv, error);
     // A model card that names inputs the pipeline lacks is the user's input, refused with its problems.
+    // Imported here, not above: the fusion module (radiomics, zod) would double the time of every `--help`.
+    const { ModelCardInvalid } = await import('../core/fusion/model-card');
     if (error instanceof ModelCardInvalid) {
       reportError(ctx, error.name, error.message);
       return EXIT.rejected;

@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { Command, CommanderError } from 'commander';
+import { REPO_ROOT } from '../local/stack/paths';
 import { EXIT, reportError, type CommandContext } from './io';
 
 /** What each command's action receives: its declared arguments by name, then its options. */
@@ -9,7 +11,7 @@ export type CommandRun<T> = (input: T, ctx: CommandContext) => Promise<number>;
 export type ProgramContext = Omit<CommandContext, 'usage'>;
 
 const VERSION = (
-  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+  JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }
 ).version;
 
 const EXIT_CODES_HELP = `

@@ -11,11 +11,14 @@ export interface StatusInput extends ApiOptions {
   wait?: boolean;
   /** Seconds. */
   timeout: number;
+  /** Print the completed study's FHIR R4 RiskAssessment instead of the study. */
+  fhir?: boolean;
 }
 
 /**
  * `sap status`: GET /studies/{studyId}. Exit 0 when the study is there (COMPLETED with --wait), 1 when it
- * FAILED or does not exist, 2 on usage errors, an unreachable API, or a --wait that timed out.
+ * FAILED or does not exist, 2 on usage errors, an unreachable API, or a --wait that timed out. With --fhir,
+ * prints GET /studies/{studyId}/fhir (the RiskAssessment JSON) once the study is there; 1 when it has none.
  */
 export async function statusCommand(input: StatusInput, ctx: CommandContext): Promise<number> {
   const { studyId, timeout } = input;
@@ -33,6 +36,11 @@ export async function statusCommand(input: StatusInput, ctx: CommandContext): Pr
     if (study === undefined) {
       reportError(ctx, 'NOT_FOUND', `no study ${studyId} (a study appears a few seconds after its manifest)`);
       return EXIT.rejected;
+    }
+    if (input.fhir) {
+      // FHIR is JSON already: printed as is, with or without --json.
+      ctx.io.out(JSON.stringify(await client.getRiskAssessment(studyId), null, 2));
+      return EXIT.ok;
     }
     ctx.io.out(ctx.json ? JSON.stringify(study, null, 2) : formatStudy(study));
     return study.status === 'FAILED' ? EXIT.rejected : EXIT.ok;

@@ -145,9 +145,24 @@ export class ResultsApiClient {
     }
   }
 
-  private async send(method: string, path: string, body?: string): Promise<unknown> {
+  /** The completed study's FHIR R4 RiskAssessment (GET /studies/{studyId}/fhir, application/fhir+json). */
+  async getRiskAssessment(studyId: string): Promise<unknown> {
+    return this.send(
+      'GET',
+      `/studies/${encodeURIComponent(studyId)}/fhir`,
+      undefined,
+      'application/fhir+json',
+    );
+  }
+
+  private async send(
+    method: string,
+    path: string,
+    body?: string,
+    accept = 'application/json',
+  ): Promise<unknown> {
     const url = new URL(this.target.baseUrl + path);
-    const headers: Record<string, string> = { accept: 'application/json' };
+    const headers: Record<string, string> = { accept };
     if (body !== undefined) headers['content-type'] = 'application/json';
     const signed = this.signer ? await this.sign(url, method, headers, body) : headers;
     let response: Response;

@@ -6,6 +6,7 @@ import type { APIGatewayEventIdentity, APIGatewayProxyEvent } from 'aws-lambda';
 const RESOURCES = [
   { resource: '/studies', pattern: /^\/studies\/?$/, parameter: undefined },
   { resource: '/studies/{studyId}', pattern: /^\/studies\/([^/]+)\/?$/, parameter: 'studyId' },
+  { resource: '/studies/{studyId}/fhir', pattern: /^\/studies\/([^/]+)\/fhir\/?$/, parameter: 'studyId' },
   {
     resource: '/studies/{studyId}/rescore',
     pattern: /^\/studies\/([^/]+)\/rescore\/?$/,

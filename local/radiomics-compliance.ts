@@ -1,10 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { readMaskNifti } from '../core/imaging/mask';
 import { readNiftiHuVolume } from '../core/imaging/nifti';
 import { compareToReference, parseReferenceCsv, type ComplianceRow } from '../core/radiomics/compliance';
 import { extractRadiomics } from '../core/radiomics/extract';
 import { profileSettings } from '../core/radiomics/profiles';
+import { REPO_ROOT } from './stack/paths';
 
 export const IBSI_CONFIGS = ['A', 'B', 'C', 'D', 'E'] as const;
 /**
@@ -13,7 +15,7 @@ export const IBSI_CONFIGS = ['A', 'B', 'C', 'D', 'E'] as const;
  */
 export const DEFAULT_IBSI_DIR = process.env.SAP_IBSI_DIR
   ? pathToFileURL(process.env.SAP_IBSI_DIR.replace(/\/?$/, '/'))
-  : new URL('../../shared/ibsi/', import.meta.url);
+  : pathToFileURL(path.join(REPO_ROOT, '..', 'shared', 'ibsi') + path.sep);
 
 /** What to do when the phantom is missing: shown by the tests that skip and by `sap ibsi-compliance`. */
 export const IBSI_DATA_HINT =

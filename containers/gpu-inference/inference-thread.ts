@@ -13,9 +13,13 @@ import {
  * The worker runs TypeScript like the main thread. On Node 20 a worker ignores `--import tsx` in its
  * execArgv for its own entry file (ERR_UNKNOWN_FILE_EXTENSION), so a one-line bootstrap registers tsx's
  * loader in the worker first, then imports the entry; this works on Node 20 and 22, under tsx (the
- * container's `node --import tsx`) and under vitest.
+ * container's `node --import tsx`) and under vitest. Compiled (the `sap` CLI's dist/, where
+ * scripts/build-cli.mjs keeps this module in its folder's output), the worker's compiled module is beside
+ * it and runs as it is.
  */
 function startWorker(): Worker {
+  if (import.meta.url.endsWith('.js'))
+    return new Worker(new URL('./inference-worker.js', import.meta.url), { execArgv: [] });
   const tsxApi = import.meta.resolve('tsx/esm/api');
   const entry = new URL('./inference-worker.ts', import.meta.url).href;
   const bootstrap =

@@ -5,12 +5,10 @@
  * by inference-thread.ts; one command at a time arrives (the server queues invocations).
  */
 import { parentPort } from 'node:worker_threads';
-import { encodeNiftiGz } from '../../core/imaging/nifti';
 import { InferenceInputError } from '../../core/inference/errors';
 import { loadModels, type LoadedModels } from '../../core/inference/models';
-import { runInference } from '../../core/inference/pipeline';
 import { HttpError, STATUS } from './http-error';
-import { decodeCanonicalVolume } from './volume';
+import { inferStudy } from './infer-study';
 import {
   serializeError,
   transferable,
@@ -45,22 +43,19 @@ async function load(command: LoadCommand): Promise<WorkerReply> {
 
 async function infer(command: InferCommand): Promise<{ reply: WorkerReply; transfer: ArrayBuffer[] }> {
   try {
-    if (!models) throw new Error('no models loaded in the inference worker');
-    const started = performance.now();
-    const volume = decodeCanonicalVolume(command.volumeBytes, command.volumeKey);
-    const decoded = performance.now();
-    const { mask, result } = await inferOrReject(() => runInference(volume, models!));
-    const inferred = performance.now();
-    const maskGz = encodeNiftiGz(
-      { dims: volume.dims, affine: volume.affine, data: mask },
-      { description: 'sap-pipeline pancreas mask (U-Net)' },
+    const loaded = models;
+    if (!loaded) throw new Error('no models loaded in the inference worker');
+    const { maskGz, result, stagesMs } = await inferOrReject(() =>
+      inferStudy(command.volumeBytes, command.volumeKey, loaded),
     );
     const reply: Inferred = {
       maskGz,
       result: { ...result, tier: 'gpu' },
-      decodeMs: decoded - started,
-      encodeMs: performance.now() - inferred,
+      decodeMs: stagesMs.decode ?? 0,
+      encodeMs: stagesMs.maskEncode ?? 0,
+      stagesMs,
     };
+    // The mask's buffer is handed over, not copied (a transfer list: worker-protocol.ts).
     return { reply: { type: 'inferred', id: command.id, inferred: reply }, transfer: transferable(maskGz) };
   } catch (error) {
     return { reply: { type: 'infer-failed', id: command.id, error: serializeError(error) }, transfer: [] };

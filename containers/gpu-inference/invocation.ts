@@ -45,7 +45,10 @@ export async function runInvocation(
   const started = performance.now();
   const volumeBytes = await readObject(s3, bucket, request.volumeKey);
   const read = performance.now();
-  const { maskGz, result, decodeMs, encodeMs } = await inference.infer(request.volumeKey, volumeBytes);
+  const { maskGz, result, decodeMs, encodeMs, stagesMs } = await inference.infer(
+    request.volumeKey,
+    volumeBytes,
+  );
   const inferred = performance.now();
   await Promise.all([
     writeObject(s3, bucket, request.maskKey, maskGz, 'application/gzip'),
@@ -62,6 +65,7 @@ export async function runInvocation(
     writeMs: round(written - inferred),
     totalMs: round(written - started),
     stagesMs: result.timingsMs,
+    stageDetailMs: Object.fromEntries(Object.entries(stagesMs).map(([stage, ms]) => [stage, round(ms)])),
   });
   return result;
 }

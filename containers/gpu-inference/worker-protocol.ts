@@ -4,6 +4,7 @@
  */
 import type { Device, ExecutionProvider } from '../../core/inference/execution-provider';
 import type { InferenceResult } from '../../core/inference/result';
+import type { StageTimings } from '../../core/inference/stage-clock';
 import { HttpError } from './http-error';
 
 export interface LoadCommand {
@@ -38,6 +39,8 @@ export interface Inferred {
   /** Milliseconds spent decoding the volume and encoding the mask (the rest is in result.timingsMs). */
   decodeMs: number;
   encodeMs: number;
+  /** Every stage's wall time (core/inference/stage-clock.ts): the CPU stages and the networks apart. */
+  stagesMs: StageTimings;
 }
 
 export type SerializedError =

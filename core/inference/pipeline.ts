@@ -6,13 +6,15 @@
  */
 import { voxelCount, type Vec3, type Volume } from '../imaging/volume';
 import { centreAlignedGrid } from '../imaging/grid/grid';
+import type { Box } from '../imaging/grid/types';
 import { classify } from './classify';
 import { InferenceInputError } from './errors';
 import { normaliseIntensity } from './intensity';
 import type { LoadedModels } from './models';
 import { resampleTrilinear, type Axes } from './resample';
 import { inferenceResultSchema, type InferenceResult } from './result';
-import { segmentProbability, type SegmentOptions } from './segment';
+import { segmentForeground, type SegmentOptions } from './segment';
+import { StageClock, type StageTimings } from './stage-clock';
 import { volumeMask } from './volume-mask';
 
 export { InferenceInputError } from './errors';
@@ -21,6 +23,19 @@ export { InferenceInputError } from './errors';
 export const SYNTHETIC_NOTICE = 'Synthetic demo models: not for clinical use';
 
 export type InferenceOptions = SegmentOptions;
+
+export interface Inference {
+  /** 0/1 on the volume's grid. */
+  mask: Uint8Array;
+  /** The mask's bounding box; null when it is empty. */
+  maskBox: Box | null;
+  result: InferenceResult;
+  /**
+   * Wall time of each finer stage (StageClock): the caller's own laps (decode) and this run's. With a
+   * clock in the options, that clock's timings.
+   */
+  stagesMs: StageTimings;
+}
 
 /**
  * U-Net patches per run on a GPU (where the model's batch axis is dynamic): fewer, larger launches keep
@@ -48,29 +63,37 @@ export async function runInference(
   volume: Volume,
   models: LoadedModels,
   options: InferenceOptions = {},
-): Promise<{ mask: Uint8Array; result: InferenceResult }> {
+): Promise<Inference> {
   const { unet, resnet } = models;
   if (volume.data.length !== voxelCount(volume.dims)) {
     throw new RangeError(
       `the volume holds ${volume.data.length} voxels, its dims ${volume.dims.join('×')} say otherwise`,
     );
   }
+  const clock = options.clock ?? new StageClock();
+  clock.restart();
   const started = performance.now();
   const axes: Axes = centreAlignedGrid(volume.dims, volume.spacing, unet.card.spacingMm);
   const modelDims = axes.map((a) => a.count) as Vec3;
   checkFitsPatch(modelDims, unet.card.patch.size, unet.card.spacingMm, volume);
   const image = resampleTrilinear(volume, axes);
+  clock.lap('resample');
   normaliseIntensity(image.data, unet.card.intensity);
+  clock.lap('intensity');
   const preprocessed = performance.now();
 
   const batchSize = options.batchSize ?? (models.executionProvider === 'cpu' ? 1 : GPU_BATCH_SIZE);
-  const probability = await segmentProbability(image, unet, { batchSize });
+  const foreground = await segmentForeground(image, unet, { batchSize, clock });
   const segmented = performance.now();
 
-  const { mask, voxels } = volumeMask(probability, modelDims, axes, volume, unet.card.output.threshold);
+  const threshold = unet.card.output.threshold;
+  const { mask, voxels, box } = volumeMask(foreground, modelDims, axes, volume, threshold, clock);
   const postprocessed = performance.now();
 
-  const { probability: sapProbability, features } = await classify(volume, mask, resnet);
+  const { probability: sapProbability, features } = await classify(volume, mask, resnet, {
+    maskBox: box,
+    clock,
+  });
   const classified = performance.now();
 
   const voxelMl = (volume.spacing[0] * volume.spacing[1] * volume.spacing[2]) / 1000;
@@ -100,5 +123,5 @@ export async function runInference(
     }),
   };
   // A NaN or out-of-range value from a network is a model fault: caught here, not in a later step.
-  return { mask, result: inferenceResultSchema.parse(result) };
+  return { mask, maskBox: box, result: inferenceResultSchema.parse(result), stagesMs: clock.ms };
 }

@@ -1,7 +1,7 @@
 /**
  * The U-Net over a whole volume at model spacing: sliding-window patches, batched where the model takes
  * any batch size, outputs blended with the Gaussian importance map (sums normalised by the summed
- * weights), then turned into the foreground probability.
+ * weights), then turned into the foreground probability (foreground-map.ts).
  */
 import { Tensor } from 'onnxruntime-node';
 import type { Vec3 } from '../imaging/volume';
@@ -9,11 +9,15 @@ import type { Float32Grid } from '../imaging/grid/axis-pass';
 import type { UnetCard } from './model-card';
 import { hasDynamicBatch } from './model-io';
 import type { LoadedModel } from './models';
-import { gaussianImportance, patchGrid } from './sliding-window';
+import { Blender, ForegroundMap } from './foreground-map';
+import { patchGrid } from './sliding-window';
+import type { StageClock } from './stage-clock';
 
 export interface SegmentOptions {
   /** Patches per session.run where the model's batch axis is dynamic. Default 1. */
   batchSize?: number;
+  /** Laps `unet` (session.run) and `blend` (patch copies, blending, probability). */
+  clock?: StageClock;
 }
 
 /** Copies the patch at `start` of `image` into `into` at `offset` (NCDHW: i fastest, as the volume). */
@@ -26,72 +30,6 @@ function copyPatch(image: Float32Grid, start: Vec3, size: Vec3, into: Float32Arr
       into.set(image.data.subarray(from, from + si), q);
     }
   }
-}
-
-/** Running weighted sums of every output channel and of the weights themselves, over the volume. */
-class Blender {
-  readonly sums: Float32Array;
-  readonly weightSum: Float32Array;
-  private readonly voxels: number;
-  private readonly weights: Float32Array;
-
-  constructor(
-    private readonly dims: Vec3,
-    private readonly size: Vec3,
-    private readonly channels: number,
-  ) {
-    this.voxels = dims[0] * dims[1] * dims[2];
-    this.sums = new Float32Array(channels * this.voxels);
-    this.weightSum = new Float32Array(this.voxels);
-    this.weights = gaussianImportance(size);
-  }
-
-  /** Adds one patch's output (channels × patch, NCDHW) read from `output` at `offset`. */
-  add(start: Vec3, output: Float32Array, offset: number): void {
-    const [nx, ny] = this.dims;
-    const [si, sj, sk] = this.size;
-    const patchVoxels = si * sj * sk;
-    const { sums, weightSum, weights } = this;
-    for (let c = 0; c < this.channels; c++) {
-      const channelBase = c * this.voxels;
-      const outBase = offset + c * patchVoxels;
-      for (let k = 0, w = 0; k < sk; k++) {
-        for (let j = 0; j < sj; j++, w += si) {
-          const o = start[0] + nx * (start[1] + j + ny * (start[2] + k));
-          const s = channelBase + o;
-          const q = outBase + w;
-          for (let i = 0; i < si; i++) sums[s + i]! += weights[w + i]! * output[q + i]!;
-          if (c === 0) for (let i = 0; i < si; i++) weightSum[o + i]! += weights[w + i]!;
-        }
-      }
-    }
-  }
-}
-
-/**
- * Turns blended outputs into the foreground probability, written over `blend.weightSum` (returned):
- * sigmoid of one logit channel, softmax of several (its foreground channel), or the blended probability.
- */
-function foregroundProbability(blend: Blender, card: UnetCard): Float32Array {
-  const { sums, weightSum } = blend;
-  const { kind, channels, foregroundChannel } = card.output;
-  const n = weightSum.length;
-  const fg = foregroundChannel * n;
-  for (let v = 0; v < n; v++) {
-    const w = weightSum[v]!;
-    let p: number;
-    if (kind === 'probability') p = sums[fg + v]! / w;
-    else if (channels === 1) p = 1 / (1 + Math.exp(-sums[v]! / w));
-    else {
-      // softmax_fg = 1 / Σ_c exp(l_c − l_fg): no overflow for large logits.
-      const lf = sums[fg + v]! / w;
-      let denominator = 0;
-      for (let c = 0; c < channels; c++) denominator += Math.exp(sums[c * n + v]! / w - lf);
-      p = 1 / denominator;
-    }
-    weightSum[v] = p;
-  }
-  return weightSum;
 }
 
 function checkOutput(output: Tensor | undefined, name: string, expected: number[]): Float32Array {
@@ -113,6 +51,17 @@ export async function segmentProbability(
   unet: LoadedModel<UnetCard>,
   options: SegmentOptions = {},
 ): Promise<Float32Array> {
+  const probability = (await segmentForeground(image, unet, options)).all();
+  options.clock?.lap('blend');
+  return probability;
+}
+
+/** The blended U-Net output over `image` (as segmentProbability), its probabilities on demand. */
+export async function segmentForeground(
+  image: Float32Grid,
+  unet: LoadedModel<UnetCard>,
+  options: SegmentOptions = {},
+): Promise<ForegroundMap> {
   const { card, session } = unet;
   const size = card.patch.size;
   const [si, sj, sk] = size;
@@ -136,9 +85,12 @@ export async function segmentProbability(
     const fetches = {
       [outputName]: new Tensor('float32', output.subarray(0, n * channels * patchVoxels), expected),
     };
+    options.clock?.lap('blend');
     const outputs = await session.run(feeds, fetches);
+    options.clock?.lap('unet');
     const values = checkOutput(outputs[outputName], outputName, expected);
     group.forEach((start, b) => blend.add(start, values, b * channels * patchVoxels));
   }
-  return foregroundProbability(blend, card);
+  options.clock?.lap('blend');
+  return new ForegroundMap(blend, card.output, image.dims);
 }

@@ -4,16 +4,21 @@
  * interpolated: a convex combination of values at or below it cannot exceed it.
  */
 import type { Vec3, Volume } from '../imaging/volume';
-import { maskBoundingBox, pasteBox } from '../imaging/grid/bounding-box';
+import { encodeNiftiGz, uint8WithHeaderRoom } from '../imaging/nifti';
+import { pasteBox } from '../imaging/grid/bounding-box';
 import type { Box } from '../imaging/grid/types';
-import { keepLargestComponent } from './largest-component';
-import { inverseAxis, resampleTrilinear, type Axes } from './resample';
+import { keepLargestComponentIn } from './largest-component';
+import type { ForegroundMap } from './foreground-map';
+import { inverseAxis, resampleTrilinear, sourceRange, type Axes } from './resample';
+import type { StageClock } from './stage-clock';
 
 export interface VolumeMask {
   /** 0/1 on the volume's grid. */
   mask: Uint8Array;
   /** Voxels in the mask (its largest component). */
   voxels: number;
+  /** The mask's bounding box; null when it is empty. */
+  box: Box | null;
 }
 
 function threshold(values: Float32Array, level: number): Uint8Array {
@@ -33,20 +38,44 @@ function volumeRange(back: Axes[number], start: number, end: number): [number, n
   return [Math.max(0, lo), Math.min(back.count - 1, hi)];
 }
 
+/** The bounding box of the values above `level`, without a thresholded copy. */
+function boxAbove(values: Float32Array, dims: Vec3, level: number): Box | null {
+  const [nx, ny, nz] = dims;
+  let [i0, j0, k0, i1, j1, k1] = [nx, ny, nz, -1, -1, -1];
+  for (let k = 0, v = 0; k < nz; k++) {
+    for (let j = 0; j < ny; j++) {
+      for (let i = 0; i < nx; i++, v++) {
+        if (!(values[v]! > level)) continue;
+        if (i < i0) i0 = i;
+        if (i > i1) i1 = i;
+        if (j < j0) j0 = j;
+        if (j > j1) j1 = j;
+        if (k < k0) k0 = k;
+        k1 = k;
+      }
+    }
+  }
+  return i1 < 0 ? null : { start: [i0, j0, k0], size: [i1 - i0 + 1, j1 - j0 + 1, k1 - k0 + 1] };
+}
+
 /**
  * The mask on `volume`'s grid of `probability` (on the grid `axes` made from the volume), thresholded
- * above `level`, largest 26-connected component kept.
+ * above `level`, largest 26-connected component kept. `clock` laps `resampleBack` and `largestComponent`.
+ * From a ForegroundMap, probabilities are computed only where the interpolation reads them.
  */
 export function volumeMask(
-  probability: Float32Array,
+  probability: Float32Array | ForegroundMap,
   modelDims: Vec3,
   axes: Axes,
   volume: Volume,
   level: number,
+  clock?: StageClock,
 ): VolumeMask {
-  const mask = new Uint8Array(volume.data.length);
-  const above = maskBoundingBox(threshold(probability, level), modelDims);
-  if (above === null) return { mask, voxels: 0 };
+  // Room for the header in front: encodeMaskNiftiGz compresses it without a copy.
+  const mask = uint8WithHeaderRoom(volume.data.length);
+  const map = probability instanceof Float32Array ? undefined : probability;
+  const above = map ? map.boxAbove(level) : boxAbove(probability as Float32Array, modelDims, level);
+  if (above === null) return { mask, voxels: 0, box: null };
   const back = axes.map((axis, a) => inverseAxis(axis, volume.spacing[a]!)) as Axes;
   const ranges = ([0, 1, 2] as const).map((a) =>
     volumeRange(back[a], above.start[a], above.start[a] + above.size[a] - 1),
@@ -55,7 +84,30 @@ export function volumeMask(
     start: ranges.map((r) => r[0]) as Vec3,
     size: ranges.map((r) => r[1] - r[0] + 1) as Vec3,
   };
-  const resampled = resampleTrilinear({ dims: modelDims, data: probability }, back, box);
+  // The model-grid voxels these interpolation taps read (resample.ts sourceRange): all a map computes.
+  const read = ([0, 1, 2] as const).map((a) => sourceRange(back[a], box.start[a], box.size[a]));
+  const values = map
+    ? map.inBox({ start: read.map((r) => r[0]) as Vec3, size: read.map((r) => r[1] - r[0] + 1) as Vec3 })
+    : (probability as Float32Array);
+  const resampled = resampleTrilinear({ dims: modelDims, data: values }, back, box);
   pasteBox(mask, volume.dims, box, threshold(resampled.data, level));
-  return { mask, voxels: keepLargestComponent(mask, volume.dims) };
+  clock?.lap('resampleBack');
+  // The mask is 0 outside `box`: the component search reads that box, not the whole CT grid.
+  const component = keepLargestComponentIn(mask, volume.dims, box);
+  clock?.lap('largestComponent');
+  return { mask, ...component };
+}
+
+/**
+ * `mask.nii.gz`: the mask (from volumeMask) on the volume's grid, as both inference tiers write it. With
+ * the mask's bounding box (VolumeMask.box), the zeros around it are not read.
+ */
+export function encodeMaskNiftiGz(volume: Volume, mask: Uint8Array, maskBox?: Box | null): Uint8Array {
+  return encodeNiftiGz(
+    { dims: volume.dims, affine: volume.affine, data: mask },
+    {
+      description: 'sap-pipeline pancreas mask (U-Net)',
+      ...(maskBox === undefined ? {} : { zeroOutside: maskBox }),
+    },
+  );
 }

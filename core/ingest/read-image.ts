@@ -1,4 +1,10 @@
-import { readDicomSeries, type DicomFile, type DicomSeriesInfo } from '../imaging/dicom';
+import {
+  readDicomSeries,
+  type DicomFile,
+  type DicomSeriesInfo,
+  type DicomSourceRecord,
+  type NoDicomSource,
+} from '../imaging/dicom';
 import { isGzip, readNiftiHuVolume } from '../imaging/nifti';
 import type { Volume } from '../imaging/volume';
 import { readZip } from '../imaging/zip';
@@ -11,6 +17,8 @@ export interface LoadedImage {
   /** As stored: not yet in the canonical orientation. */
   volume: Volume;
   series?: DicomSeriesInfo;
+  /** DICOM only: what a DICOM SEG references, slice k = slice k of `volume` (before reorientation). */
+  dicomSource?: DicomSourceRecord | NoDicomSource;
   warnings: ValidationIssue[];
 }
 
@@ -73,9 +81,9 @@ export async function readStudyImage(files: DicomFile[], seriesInstanceUid?: str
   if (files.length === 1 && kinds[0] === 'zip') {
     const entries = await readZip(only!.bytes, { name: only!.name });
     const inZip = entries.map((e) => ({ name: `${only!.name}:${e.name}`, bytes: e.bytes }));
-    const { volume, info } = readDicomSeries(inZip, { seriesInstanceUid });
-    return { format: 'dicom-zip', volume, series: info, warnings: [] };
+    const { volume, info, source } = readDicomSeries(inZip, { seriesInstanceUid });
+    return { format: 'dicom-zip', volume, series: info, dicomSource: source, warnings: [] };
   }
-  const { volume, info } = readDicomSeries(files, { seriesInstanceUid });
-  return { format: 'dicom', volume, series: info, warnings: [] };
+  const { volume, info, source } = readDicomSeries(files, { seriesInstanceUid });
+  return { format: 'dicom', volume, series: info, dicomSource: source, warnings: [] };
 }

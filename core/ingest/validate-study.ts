@@ -1,4 +1,10 @@
-import type { DicomSeriesInfo } from '../imaging/dicom';
+import {
+  inCanonicalSliceOrder,
+  isDicomSourceRecord,
+  type DicomSeriesInfo,
+  type DicomSourceRecord,
+  type NoDicomSource,
+} from '../imaging/dicom';
 import { axisCodes, toCanonicalOrientation } from '../imaging/orientation';
 import type { Vec3, Volume } from '../imaging/volume';
 import { normaliseClinical, type ClinicalNormalisation } from './clinical';
@@ -38,6 +44,11 @@ export interface ValidatedStudy {
   /** Canonical (RAS) volume, when the image could be read and passed its checks. */
   volume?: Volume;
   clinical?: NormalisedClinical;
+  /**
+   * DICOM uploads: what a DICOM SEG of the run's mask references, slices in `volume`'s k order; or why
+   * none can be written. Holds the patient's identification: stored, never logged or reported.
+   */
+  dicomSource?: DicomSourceRecord | NoDicomSource;
 }
 
 /**
@@ -66,7 +77,7 @@ export async function validateStudy(source: StudySource, studyId?: string): Prom
 
   const report: ValidationReport = { ok: false, errors, warnings };
   const clinical = await readClinical(byPath.get(CLINICAL_FILE), read, errors, warnings, report);
-  const volume = await readVolume(
+  const { volume, dicomSource } = await readVolume(
     listed.filter((f) => f.path.startsWith(IMAGE_PREFIX)),
     read,
     manifest,
@@ -75,7 +86,8 @@ export async function validateStudy(source: StudySource, studyId?: string): Prom
     report,
   );
   report.ok = errors.length === 0;
-  return { report, volume: report.ok ? volume : undefined, clinical: report.ok ? clinical : undefined };
+  if (!report.ok) return { report };
+  return { report, volume, clinical, ...(dicomSource ? { dicomSource } : {}) };
 }
 
 async function readManifest(
@@ -175,11 +187,11 @@ async function readVolume(
   errors: ValidationIssue[],
   warnings: ValidationIssue[],
   report: ValidationReport,
-): Promise<Volume | undefined> {
+): Promise<{ volume?: Volume; dicomSource?: DicomSourceRecord | NoDicomSource }> {
   const sizeIssues = fileSizeIssues(files);
   if (sizeIssues.length > 0) {
     errors.push(...sizeIssues);
-    return undefined;
+    return {};
   }
   try {
     const contents = await mapLimited(files, READ_CONCURRENCY, async (f) => ({
@@ -202,11 +214,16 @@ async function readVolume(
       hu,
       series: image.series,
     };
-    return volume;
+    const source = image.dicomSource;
+    const dicomSource =
+      source && isDicomSourceRecord(source)
+        ? inCanonicalSliceOrder(source, image.volume.affine, volume.affine)
+        : source;
+    return { volume, dicomSource };
   } catch (error) {
     if (!(error instanceof InputRejected)) throw error;
     errors.push(...error.issues);
-    return undefined;
+    return {};
   }
 }
 

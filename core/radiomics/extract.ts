@@ -1,3 +1,4 @@
+import type { Box } from '../imaging/grid/types';
 import type { Mask } from '../imaging/mask';
 import type { Vec3, Volume } from '../imaging/volume';
 import { StepError } from '../pipeline/step-error';
@@ -21,6 +22,7 @@ import {
   type ProcessingOptions,
 } from './processing';
 import type { RadiomicsSettings } from './settings';
+import { textureBox } from './texture-box';
 import type { DiscretisedRoi, Features, RoiImage } from './types';
 
 /** Bumped whenever a change can alter a feature value; recorded with every result. */
@@ -60,7 +62,7 @@ export function extractRadiomics(
   settings: RadiomicsSettings,
   hooks: ExtractionHooks = {},
 ): RadiomicsResult {
-  checkMask(image, mask);
+  const { box: maskBox } = checkMask(image, mask);
   const timingsMs: Record<string, number> = {};
   const timed = <T>(name: string, run: () => T): T => {
     hooks.onStep?.(name, 'start');
@@ -71,7 +73,9 @@ export function extractRadiomics(
     return result;
   };
 
-  const roi = timed('processing', () => processRoi(image, mask, processingOptions(settings, image.spacing)));
+  const roi = timed('processing', () =>
+    processRoi(image, mask, processingOptions(settings, image.spacing, maskBox)),
+  );
   const intensityVoxels = countSet(roi.intensityMask);
   if (intensityVoxels < MIN_ROI_VOXELS) {
     throw new StepError(
@@ -115,6 +119,7 @@ function ibsiFeatures(
 ): Features {
   const dims = settings.dimensionality;
   const range = settings.resegmentation.range;
+  const texture = textureBox(roi, levels);
   return {
     ...timed('morphology', () =>
       morphologyFeatures(roi, { autocorrelationMaxVoxels: settings.autocorrelationMaxVoxels }),
@@ -125,15 +130,22 @@ function ibsiFeatures(
     ...timed('intensityVolume', () =>
       intensityVolumeFeatures(roi, { discretisation: settings.ivhDiscretisation, range }),
     ),
-    ...timed('glcm', () => glcmFeatures(levels, dims)),
-    ...timed('glrlm', () => glrlmFeatures(levels, dims)),
-    ...timed('glszm+gldzm', () => sizeAndDistanceZoneFeatures(levels, roi.morphologicalMask, dims)),
-    ...timed('ngtdm', () => ngtdmFeatures(levels, dims)),
-    ...timed('ngldm', () => ngldmFeatures(levels, dims)),
+    ...timed('glcm', () => glcmFeatures(texture.levels, dims)),
+    ...timed('glrlm', () => glrlmFeatures(texture.levels, dims)),
+    ...timed('glszm+gldzm', () =>
+      sizeAndDistanceZoneFeatures(texture.levels, texture.morphologicalMask, dims),
+    ),
+    ...timed('ngtdm', () => ngtdmFeatures(texture.levels, dims)),
+    ...timed('ngldm', () => ngldmFeatures(texture.levels, dims)),
   };
 }
 
-function processingOptions(settings: RadiomicsSettings, imageSpacing: Vec3): ProcessingOptions {
+/** `maskBox`, found while the mask was checked, spares interpolation a second scan of the whole mask. */
+function processingOptions(
+  settings: RadiomicsSettings,
+  imageSpacing: Vec3,
+  maskBox: Box | null,
+): ProcessingOptions {
   const { resampling, resegmentation } = settings;
   const target = resampling?.spacingMm;
   // Two values resample within slices only: the slice spacing stays (IBSI 2D interpolation, configuration B).
@@ -145,6 +157,7 @@ function processingOptions(settings: RadiomicsSettings, imageSpacing: Vec3): Pro
       imageOrder: resampling?.imageInterpolation ?? 'linear',
       partialVolumeThreshold: resampling?.partialVolumeThreshold,
       roundIntensities: resampling?.roundIntensities ?? false,
+      maskBox,
     },
     resegmentation: {
       range: resegmentation.range ? { lower: resegmentation.range[0], upper: resegmentation.range[1] } : null,

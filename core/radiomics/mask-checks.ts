@@ -1,5 +1,6 @@
 import type { Affine, Vec3 } from '../imaging/volume';
 import { StepError } from '../pipeline/step-error';
+import { maskExtent, type MaskExtent } from './mask-extent';
 
 /**
  * Fewer voxels than a 3×3×3 cube leave texture matrices with a single entry or none, and several features
@@ -15,8 +16,12 @@ export interface MaskGrid {
   data: Uint8Array;
 }
 
-/** Checks that a mask fits the image's grid and holds a usable region; returns its voxel count. */
-export function checkMask(image: { dims: Vec3; affine: Affine }, mask: MaskGrid, maskName = 'mask'): number {
+/** Checks that a mask fits the image's grid and holds a usable region; returns its voxel count and box. */
+export function checkMask(
+  image: { dims: Vec3; affine: Affine },
+  mask: MaskGrid,
+  maskName = 'mask',
+): MaskExtent {
   if (mask.dims.some((d, axis) => d !== image.dims[axis])) {
     throw new StepError(
       'MASK_GRID_MISMATCH',
@@ -30,8 +35,8 @@ export function checkMask(image: { dims: Vec3; affine: Affine }, mask: MaskGrid,
       `${maskName}'s voxel-to-world affine differs from the image's by up to ${worst.toPrecision(3)} mm: the mask must be on the image's grid`,
     );
   }
-  let count = 0;
-  for (let n = 0; n < mask.data.length; n++) if (mask.data[n] !== 0) count++;
+  const extent = maskExtent(mask.data, mask.dims);
+  const count = extent.count;
   if (count === 0)
     throw new StepError('MASK_EMPTY', `${maskName} is empty: the segmentation found no pancreas`);
   if (count < MIN_ROI_VOXELS) {
@@ -40,5 +45,5 @@ export function checkMask(image: { dims: Vec3; affine: Affine }, mask: MaskGrid,
       `${maskName} holds ${count} voxel(s); radiomics needs at least ${MIN_ROI_VOXELS} (a 3×3×3 cube) to give defined features`,
     );
   }
-  return count;
+  return extent;
 }

@@ -1,3 +1,4 @@
+import { glcmCountsVolume } from './features/directional-volume';
 import { aggregateDirectionalTexture } from './features/glcm-glrlm-aggregation';
 import { GLCM_FEATURE_NAMES, glcmCounts, glcmMatrixFeatures } from './features/glcm-matrix';
 import { glcmMaximalCorrelation } from './features/glcm-mcc';
@@ -52,8 +53,7 @@ function shapeValues(roi: RoiImage): Features {
   const padded = padMask(roi.morphologicalMask, roi.dims);
   const lines = meshVertexLines(padded);
   const morph = morphologyFeatures(roi, { skipAutocorrelation: true, mesh: { padded, lines } });
-  let n = 0;
-  for (let p = 0; p < roi.morphologicalMask.length; p++) n += roi.morphologicalMask[p] === 0 ? 0 : 1;
+  const n = countSet(roi.morphologicalMask);
   // IBSI's PCA divides the co-moments by N − 1, PyRadiomics' by N: λ scales by (N − 1)/N.
   const scale = Math.sqrt(Math.max(0, n - 1) / n);
   const planes = planarDiameters(lines, roi.spacing);
@@ -92,6 +92,7 @@ function glcmValues(levels: DiscretisedRoi): Features {
       names,
       size: ng * ng,
       accumulate: (direction, kStart, kEnd, out) => glcmCounts(levels, direction, kStart, kEnd, out),
+      volumeMatrices: () => glcmCountsVolume(levels),
       features: (matrix) => {
         const ibsi = glcmMatrixFeatures(matrix, ng);
         return ibsi && { ...ibsi, mcc: glcmMaximalCorrelation(matrix, ng, present) };
@@ -113,5 +114,12 @@ function presentLevelCount(levels: DiscretisedRoi): number {
   for (let p = 0; p < levels.levels.length; p++) seen[levels.levels[p]!] = 1;
   let n = 0;
   for (let g = 1; g <= levels.levelCount; g++) n += seen[g]!;
+  return n;
+}
+
+/** Set voxels of a mask; a leaf, so that its optimised loop outlives deoptimisations of its callers. */
+function countSet(mask: Uint8Array): number {
+  let n = 0;
+  for (let p = 0; p < mask.length; p++) n += mask[p] === 0 ? 0 : 1;
   return n;
 }

@@ -7,6 +7,7 @@ import type { StudyStatus } from '../study/status';
 import { clinicalSection } from './clinical-table';
 import { escapeHtml, htmlPage, keyValueTable, REPORT_FOOTER } from './html';
 import { reviewMask } from './mask-review';
+import { resultFilesSection, type ResultFiles } from './result-files';
 import { scoresSection } from './score-tables';
 import { SEGMENTATION_STYLE, segmentationSection } from './segmentation-section';
 
@@ -25,6 +26,8 @@ export interface StudyReportInput {
   scores: ClassicScores;
   /** inference.json, when it was readable. */
   inference?: InferenceResult;
+  /** The files written beside the report (FHIR, DICOM SEG); the section is left out without it. */
+  resultFiles?: ResultFiles;
 }
 
 const STYLE =
@@ -53,6 +56,7 @@ export function studyReportHtml(input: StudyReportInput): string {
     segmentationSection(input.volume, input.mask, review),
     scoresSection(input.scores),
     clinicalSection(input.clinical),
+    input.resultFiles ? resultFilesSection(input.studyId, input.resultFiles) : '',
     REPORT_FOOTER,
   ].join('\n');
   return htmlPage({ title: `SAP risk report: study ${input.studyId}`, body, style: STYLE });

@@ -8,6 +8,10 @@ export const studyKeys = {
   clinicalUpload: (studyId: string) => `incoming/${studyId}/clinical.json`,
   explanation: (studyId: string) => `results/${studyId}/explanation.svg`,
   report: (studyId: string) => `results/${studyId}/report.html`,
+  /** The latest completed run's FHIR R4 RiskAssessment. */
+  riskAssessment: (studyId: string) => `results/${studyId}/risk-assessment.json`,
+  /** The latest completed run's pancreas mask as a DICOM Segmentation (DICOM uploads only). */
+  segmentation: (studyId: string) => `results/${studyId}/pancreas-seg.dcm`,
   rejection: (studyId: string) => `rejected/${studyId}/reason.json`,
   rejectionReport: (studyId: string) => `rejected/${studyId}/validation.json`,
 };
@@ -33,18 +37,33 @@ export function workKeys(run: RunIdentity) {
     inferenceRequest: `${prefix}inference-request.json`,
     radiomics: `${prefix}radiomics.json`,
     validation: `${prefix}validation.json`,
+    /** DICOM uploads only: the source series' references and identification, for the DICOM SEG. */
+    dicomSource: `${prefix}dicom-source.json`,
   };
 }
 
 /**
  * Where one run's score is published before the study is marked COMPLETED:
- * `results/{id}/v-{digest}/report.html` and `explanation.svg`. A run overtaken by a re-upload can only
- * write its own version's files; `results/{id}/report.html` and `explanation.svg` are copies of the
- * latest completed run's, written after its COMPLETED write.
+ * `results/{id}/v-{digest}/report.html`, `explanation.svg` and `risk-assessment.json` (FHIR R4). A run
+ * overtaken by a re-upload can only write its own version's files; `results/{id}/report.html`,
+ * `explanation.svg` and `risk-assessment.json` are copies of the latest completed run's, written after its
+ * COMPLETED write.
  */
 export function resultKeys(run: RunIdentity) {
   const prefix = `results/${run.studyId}/${versionSegment(run.manifestVersion)}/`;
-  return { report: `${prefix}report.html`, explanation: `${prefix}explanation.svg` };
+  return {
+    report: `${prefix}report.html`,
+    explanation: `${prefix}explanation.svg`,
+    riskAssessment: `${prefix}risk-assessment.json`,
+  };
+}
+
+/**
+ * One run's pancreas mask as a DICOM Segmentation (DICOM uploads only), beside its report:
+ * `results/{id}/v-{digest}/pancreas-seg.dcm`; studyKeys.segmentation is the latest completed run's copy.
+ */
+export function runSegmentationKey(run: RunIdentity): string {
+  return `results/${run.studyId}/${versionSegment(run.manifestVersion)}/pancreas-seg.dcm`;
 }
 
 /** `v-` and 16 hex digits of the SHA-256 of a manifest version: one path segment per upload. */

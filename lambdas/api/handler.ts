@@ -22,6 +22,7 @@ import { reportUrl } from '../shared/report-url';
 import { getStudy, listByStatus, type StudyItem } from '../shared/studies-table';
 import { decodePageToken, encodePageToken } from './page-token';
 import { requestRescore } from './rescore';
+import { FHIR_JSON, readRiskAssessment } from './risk-assessment';
 import { fitUploadPage } from './upload-page';
 import { perInvocation } from '../shared/per-invocation';
 
@@ -37,8 +38,8 @@ const listQuery = z.object({
 export const handler = perInvocation(serveRequest);
 
 /**
- * The results API (docs/openapi.yaml): POST /studies, GET /studies/{studyId}, GET /studies?status=&limit=&next=,
- * POST /studies/{studyId}/rescore.
+ * The results API (docs/openapi.yaml): POST /studies, GET /studies/{studyId}, GET /studies/{studyId}/fhir,
+ * GET /studies?status=&limit=&next=, POST /studies/{studyId}/rescore.
  * IAM-authorised in the cloud; the local stack serves the same handler (local/api-server.ts).
  */
 async function serveRequest(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
@@ -47,6 +48,12 @@ async function serveRequest(event: APIGatewayProxyEvent): Promise<APIGatewayProx
     switch (route) {
       case 'GET /studies/{studyId}':
         return await getOne(event.pathParameters?.studyId ?? '');
+      case 'GET /studies/{studyId}/fhir': {
+        const answer = await readRiskAssessment(event.pathParameters?.studyId ?? '');
+        return answer.status === 200
+          ? reply(200, answer.fhirJson, FHIR_JSON)
+          : reply(answer.status, answer.body);
+      }
       case 'GET /studies':
         return await list(event.queryStringParameters ?? {});
       case 'POST /studies':
@@ -169,10 +176,11 @@ function publicView(study: StudyItem) {
   return { studyId, status, manifestVersion, updatedAt, stages, error, result, rescore };
 }
 
-function reply(statusCode: number, body: unknown): APIGatewayProxyResult {
+/** A JSON answer; a body of another media type (`contentType`) is passed as the text it already is. */
+function reply(statusCode: number, body: unknown, contentType?: string): APIGatewayProxyResult {
   return {
     statusCode,
-    headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
-    body: JSON.stringify(body),
+    headers: { 'content-type': contentType ?? 'application/json', 'cache-control': 'no-store' },
+    body: contentType === undefined ? JSON.stringify(body) : String(body),
   };
 }

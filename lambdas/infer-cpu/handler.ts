@@ -1,9 +1,10 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { Context } from 'aws-lambda';
-import { encodeNiftiGz } from '../../core/imaging/nifti';
 import { checkCpuTierMemory, checkCpuTierTime } from '../../core/inference/cpu-tier-limits';
 import { runInference } from '../../core/inference/pipeline';
 import type { InferenceResult } from '../../core/inference/result';
+import { StageClock } from '../../core/inference/stage-clock';
+import { encodeMaskNiftiGz } from '../../core/inference/volume-mask';
 import type { StudyRun } from '../../core/pipeline/run';
 import { CPU_INFERENCE } from '../../core/pipeline/steps';
 import { workKeys } from '../../core/study/keys';
@@ -43,12 +44,12 @@ async function inferOnCpu(run: StudyRun, context?: Context): Promise<StudyRun> {
     timeoutSeconds: CPU_INFERENCE.timeoutSeconds,
   });
 
+  const clock = new StageClock();
   const volume = decodeCanonicalVolume(bytes, run.bucket, keys.volume);
-  const { mask, result } = await runInference(volume, models);
-  const maskGz = encodeNiftiGz(
-    { dims: volume.dims, affine: volume.affine, data: mask },
-    { description: 'sap-pipeline pancreas mask (U-Net)' },
-  );
+  clock.lap('decode');
+  const { mask, maskBox, result } = await runInference(volume, models, { clock });
+  const maskGz = encodeMaskNiftiGz(volume, mask, maskBox);
+  clock.lap('maskEncode');
   const recorded: InferenceResult = { ...result, tier: 'cpu' };
   await s3.send(
     new PutObjectCommand({
@@ -64,6 +65,7 @@ async function inferOnCpu(run: StudyRun, context?: Context): Promise<StudyRun> {
     dims: shape.dims,
     totalMs: Date.now() - started,
     stagesMs: result.timingsMs,
+    stageDetailMs: Object.fromEntries(Object.entries(clock.ms).map(([stage, ms]) => [stage, Math.round(ms)])),
   });
   return { ...run, artifacts: { ...run.artifacts, mask: keys.mask, inference: keys.inference } };
 }

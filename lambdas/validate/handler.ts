@@ -1,4 +1,5 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { isDicomSourceRecord } from '../../core/imaging/dicom';
 import { encodeNiftiGz } from '../../core/imaging/nifti';
 import { LIMITS } from '../../core/input/limits';
 import { rejectionMessage } from '../../core/ingest/rejection-message';
@@ -17,7 +18,7 @@ export const handler = perInvocation(validate);
 
 /**
  * Validate: incoming/{id}/* → work/{id}/v-{version}/volume.nii.gz (canonical RAS, int16 HU) and clinical.json
- * (SI units). A rejected study fails with INPUT_REJECTED listing its first issues (a message Step
+ * (SI units), and for a DICOM series dicom-source.json (what Fuse's DICOM SEG references and copies). A rejected study fails with INPUT_REJECTED listing its first issues (a message Step
  * Functions keeps whole); the full report goes to rejected/{id}/validation.json. The originals under
  * incoming/ are only read.
  *
@@ -28,7 +29,7 @@ async function validate(run: StudyRun): Promise<StudyRun> {
   await enterStage('Validate', run);
   const { studyId, bucket } = run;
   const source = s3StudySource(bucket, studyKeys.incomingPrefix(studyId), LIMITS.maxFiles + 10);
-  const { report, volume, clinical } = await validateStudy(source, studyId);
+  const { report, volume, clinical, dicomSource } = await validateStudy(source, studyId);
   logger.info('study validated', {
     ok: report.ok,
     codes: report.errors.map((e) => e.code),
@@ -55,8 +56,12 @@ async function validate(run: StudyRun): Promise<StudyRun> {
     conversions: report.clinical?.conversions ?? [],
   });
   await putJson(bucket, keys.validation, report);
-  return {
-    ...run,
-    artifacts: { ...run.artifacts, volume: keys.volume, clinical: keys.clinical },
-  };
+  const artifacts = { ...run.artifacts, volume: keys.volume, clinical: keys.clinical };
+  if (dicomSource && isDicomSourceRecord(dicomSource)) {
+    // Read by Fuse for the DICOM SEG. It holds the patient's identification: stored, never logged.
+    await putJson(bucket, keys.dicomSource, dicomSource);
+    return { ...run, artifacts: { ...artifacts, dicomSource: keys.dicomSource } };
+  }
+  if (dicomSource) logger.warn('no DICOM SEG for this study', { reason: dicomSource.reason });
+  return { ...run, artifacts };
 }

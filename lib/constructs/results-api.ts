@@ -37,7 +37,7 @@ export interface ResultsApiProps extends Readonly<Pick<PipelineOptions, 'logRete
 
 /**
  * The hospital-facing REST API (docs/openapi.yaml): POST /studies, GET /studies/{studyId},
- * GET /studies?status=&limit=&next=, POST /studies/{studyId}/rescore.
+ * GET /studies/{studyId}/fhir, GET /studies?status=&limit=&next=, POST /studies/{studyId}/rescore.
  * Every method needs SigV4 (IAM) and the resource policy admits only the configured principals.
  */
 export class ResultsApi extends Construct {
@@ -61,7 +61,8 @@ export class ResultsApi extends Construct {
     table.grantReadData(this.handler.function);
     // Presigned upload URLs carry the function's permission to write incoming/ and nothing else.
     props.studies.grantPut(this.handler.function, `${INCOMING_PREFIX}*`);
-    // Presigned report URLs (lambdas/shared/report-url.ts) carry its permission to read results/.
+    // Presigned report URLs (lambdas/shared/report-url.ts) carry its permission to read results/; it also
+    // reads results/{id}/v-{digest}/risk-assessment.json itself for GET /studies/{studyId}/fhir.
     props.studies.grantRead(this.handler.function, `${RESULTS_PREFIX}*`);
     // A rescore checks that the fusion model version has a card, then starts the study state machine.
     models.grantRead(this.handler.function, RESCORE_MODEL_CARDS);
@@ -145,6 +146,11 @@ export class ResultsApi extends Construct {
     });
     const study = studies.addResource('{studyId}');
     study.addMethod('GET', integration, {
+      requestParameters: { 'method.request.path.studyId': true },
+      requestValidator,
+    });
+    // The study's FHIR R4 RiskAssessment (lambdas/api/risk-assessment.ts).
+    study.addResource('fhir').addMethod('GET', integration, {
       requestParameters: { 'method.request.path.studyId': true },
       requestValidator,
     });

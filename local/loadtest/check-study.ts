@@ -117,7 +117,10 @@ function checkKeys(evidence: StudyEvidence, run: RunIdentity, status: string, pr
   const foreign = workOfStudy.filter((key) => !key.startsWith(work.prefix));
   if (foreign.length > 0) problem('duplicated', `work/ holds another run's artifacts: ${foreign[0]}`);
   if (status !== 'COMPLETED') return;
-  const expected = COMPLETED_WORK_FILES.map((name) => work[name]).sort();
+  // A DICOM upload's Validate also records the series it read, for the DICOM SEG.
+  const dicom = Object.keys(evidence.study.files).some((name) => name.endsWith('.dcm'));
+  const names = dicom ? [...COMPLETED_WORK_FILES, 'dicomSource' as const] : COMPLETED_WORK_FILES;
+  const expected = names.map((name) => work[name]).sort();
   if (!isDeepStrictEqual([...workOfStudy].sort(), expected))
     problem('mixed-up', `work/ holds ${workOfStudy.length} artifacts, not the ${expected.length} of one run`);
 }

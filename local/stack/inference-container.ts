@@ -1,18 +1,19 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, get } from 'node:http';
+import { pathToFileURL } from 'node:url';
 import { closeServer, listen, LOOPBACK } from './http-server';
-import { REPO_ROOT } from './paths';
+import { COMPILED, REPO_ROOT, runnableModule } from './paths';
 
 /**
  * The image's entry point (containers/gpu-inference/Dockerfile) as SageMaker starts it (`serve`), with
- * the tether loaded first: it ends the container with this process by watching stdin close.
+ * the tether loaded first: it ends the container with this process by watching stdin close. The compiled
+ * CLI starts their compiled modules, without tsx.
  */
 const CONTAINER_COMMAND = [
+  ...(COMPILED ? [] : ['--import', 'tsx']),
   '--import',
-  'tsx',
-  '--import',
-  './local/stack/container-tether.ts',
-  'containers/gpu-inference/main.ts',
+  pathToFileURL(runnableModule('local/stack/container-tether.ts')).href,
+  runnableModule('containers/gpu-inference/main.ts'),
   'serve',
 ];
 /** The process basics the child needs to run at all; nothing else of this process's environment passes. */

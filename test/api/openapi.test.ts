@@ -1,11 +1,21 @@
-import { HeadObjectCommand, NotFound, S3Client } from '@aws-sdk/client-s3';
+import {
+  GetObjectCommand,
+  HeadObjectCommand,
+  NoSuchKey,
+  NotFound,
+  PutObjectCommand,
+  S3Client,
+  S3ServiceException,
+} from '@aws-sdk/client-s3';
 import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { resultKeys, studyKeys } from '../../core/study/keys';
 import { handler } from '../../lambdas/api/handler';
 import type { StudyItem } from '../../lambdas/shared/studies-table';
+import { fhirSchemaErrors } from '../support/fhir-schema';
 import { documentedResponses, openApiDocument, validateAgainstOpenApi } from '../support/openapi';
 import { FUSION_ENV, storedStudies } from './stored-studies';
 
@@ -25,6 +35,8 @@ const s3 = mockClient(S3Client);
 const sfn = mockClient(SFNClient);
 const covered = new Set<string>();
 let studies: Awaited<ReturnType<typeof storedStudies>>;
+/** What the Fuse step put for the completed study: key → body and content type. */
+const fusePuts = new Map<string, { body: string; contentType: string | undefined }>();
 
 const ONE = '/studies/{studyId}';
 const MANY = '/studies';
@@ -57,6 +69,10 @@ beforeAll(async () => {
   expect(FUSION_ENV.MODELS_BUCKET).toBe(process.env.MODELS_BUCKET);
   ddb.reset().onAnyCommand().resolves({});
   studies = await storedStudies(ddb, s3);
+  for (const put of s3.commandCalls(PutObjectCommand)) {
+    const { Key, Body, ContentType } = put.args[0].input;
+    fusePuts.set(Key!, { body: String(Body), contentType: ContentType });
+  }
 });
 
 beforeEach(() => {
@@ -267,6 +283,83 @@ describe('POST /studies', () => {
     } finally {
       process.env.STUDIES_BUCKET = bucket;
     }
+  });
+});
+
+describe('GET /studies/{studyId}/fhir', () => {
+  const FHIR = '/studies/{studyId}/fhir';
+  const getFhir = (studyId: string) => event('GET', FHIR, { pathParameters: { studyId } });
+  const serveObject = (key: string, text: string) =>
+    s3.on(GetObjectCommand, { Bucket: 'sap-studies-test', Key: key }).resolves({
+      Body: { transformToByteArray: async () => new TextEncoder().encode(text) } as never,
+    });
+
+  it("Fuse wrote the RiskAssessment beside the report: its manifest version's, then the latest", () => {
+    const completed = studies.completed;
+    const versioned = fusePuts.get(resultKeys(completed).riskAssessment);
+    expect(versioned?.contentType).toBe('application/fhir+json');
+    expect(fusePuts.get(studyKeys.riskAssessment(completed.studyId))).toEqual(versioned);
+    expect(fhirSchemaErrors(JSON.parse(versioned!.body))).toEqual([]);
+  });
+
+  it("200: the completed study's RiskAssessment as application/fhir+json, from its manifest version", async () => {
+    const completed = studies.completed;
+    ddb.on(GetCommand).resolves({ Item: completed });
+    const stored = fusePuts.get(resultKeys(completed).riskAssessment)!.body;
+    serveObject(resultKeys(completed).riskAssessment, stored);
+    const response = await handler(getFhir(completed.studyId));
+    expect(response.statusCode).toBe(200);
+    expect(response.headers?.['content-type']).toBe('application/fhir+json');
+    expect(response.body).toBe(stored);
+    const resource = JSON.parse(response.body) as Record<string, unknown>;
+    expect(fhirSchemaErrors(resource)).toEqual([]);
+    const documented = openApiDocument.paths[FHIR]?.get?.responses['200']?.content?.['application/fhir+json'];
+    expect(documented?.schema).toEqual({ $ref: '#/components/schemas/FhirRiskAssessment' });
+    const result = completed.result as { probability: number };
+    expect(resource).toMatchObject({
+      resourceType: 'RiskAssessment',
+      status: 'final',
+      subject: { identifier: { system: 'urn:sap-pipeline:study-id', value: completed.studyId } },
+      prediction: [{ probabilityDecimal: result.probability }],
+    });
+    covered.add(`GET ${FHIR} 200`);
+  });
+
+  it('400 for a malformed id, without reading the table', async () => {
+    expect(await call(getFhir('a.b'), 400)).toMatchObject({ error: 'INVALID_STUDY_ID' });
+    expect(ddb.commandCalls(GetCommand)).toHaveLength(0);
+  });
+
+  it('404 for an unknown study, one not COMPLETED, or one completed before FHIR output', async () => {
+    expect(await call(getFhir('nobody-here'), 404)).toMatchObject({ error: 'NOT_FOUND' });
+    for (const which of ['received', 'inferring', 'failed'] as const) {
+      ddb.on(GetCommand).resolves({ Item: studies[which] });
+      expect(await call(getFhir(studies[which].studyId), 404)).toEqual({
+        error: 'STUDY_NOT_COMPLETED',
+        message: `study ${studies[which].studyId} is ${studies[which].status}: only a COMPLETED study has a FHIR RiskAssessment`,
+      });
+    }
+    expect(s3.commandCalls(GetObjectCommand)).toHaveLength(0);
+    ddb.on(GetCommand).resolves({ Item: studies.completed });
+    s3.on(GetObjectCommand).rejects(
+      new NoSuchKey({ message: 'The specified key does not exist.', $metadata: {} }),
+    );
+    const old = await call(getFhir(studies.completed.studyId), 404);
+    expect(old).toMatchObject({ error: 'NO_RISK_ASSESSMENT', message: expect.stringContaining('/rescore') });
+  });
+
+  it('500 with a generic message when S3 refuses the read, nothing of the cause', async () => {
+    ddb.on(GetCommand).resolves({ Item: studies.completed });
+    const denied = new S3ServiceException({
+      name: 'AccessDenied',
+      $fault: 'client',
+      $metadata: { httpStatusCode: 403 },
+      message: 'User arn:aws:sts::123456789012:assumed-role/secret is not authorized',
+    });
+    s3.on(GetObjectCommand).rejects(denied);
+    const body = await call(getFhir(studies.completed.studyId), 500);
+    expect(body.error).toBe('INTERNAL_ERROR');
+    expect(JSON.stringify(body)).not.toMatch(/secret|arn:/);
   });
 });
 

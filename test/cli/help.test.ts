@@ -34,10 +34,12 @@ function leafCommands(): string[][] {
   return leaves;
 }
 
-// Starting a process costs ~1 s here (tsx compiles on the fly), so the real processes are the three
-// entry points and every command's help runs in-process through the same `main` that bin/sap.js calls.
+// Starting a process costs ~1 s here (tsx compiles the sources on the fly, as SAP_CLI_FROM_SOURCE asks, so
+// that no build is needed), so the real processes are the three entry points and every command's help runs
+// in-process through the same `main` that bin/sap.js calls. test/cli/built-cli.test.ts runs the compiled CLI.
 describe('sap as a process', () => {
-  const sap = (...args: string[]) => promisify(execFile)(process.execPath, [SAP, ...args]);
+  const env = { ...process.env, SAP_CLI_FROM_SOURCE: '1' };
+  const sap = (...args: string[]) => promisify(execFile)(process.execPath, [SAP, ...args], { env });
 
   it('--help exits 0 and lists every command', async () => {
     const { stdout, stderr } = await sap('--help');

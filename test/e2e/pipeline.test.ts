@@ -1,10 +1,16 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readMaskNifti } from '../../core/imaging/mask';
 import { generatePhantom, phantomStudyFiles, type PhantomImageFormat } from '../../core/phantom';
-import { studyKeys, workKeys } from '../../core/study/keys';
+import { resultKeys, studyKeys, workKeys } from '../../core/study/keys';
 import { PROGRESS } from '../../core/study/status';
 import { LOCAL_NAMES } from '../../local/stack/local-env';
+import { checkWithPydicom, pydicomMissing } from '../dicom-seg/seg-case';
+import { fhirSchemaErrors } from '../support/fhir-schema';
 import { startE2eStack, type E2eStack } from './local-stack';
 
 let e2e: E2eStack;
@@ -88,6 +94,62 @@ describe('the local stack, end to end', () => {
     expect((await apiGet('/studies/no-such-study')).status).toBe(404);
     expect((await apiGet('/studies/bad%20id')).status).toBe(400);
   });
+
+  it('writes a FHIR R4 RiskAssessment for each completed study and serves it at /studies/{id}/fhir', async () => {
+    for (const studyId of ['e2e-nifti', 'e2e-dicom']) {
+      const item = (await studyItem(studyId)) as { studyId: string; manifestVersion: string };
+      const latestKey = studyKeys.riskAssessment(studyId);
+      const stored = JSON.parse(
+        new TextDecoder().decode((await e2e.objects(latestKey)).get(latestKey)),
+      ) as Record<string, unknown>;
+      expect(fhirSchemaErrors(stored)).toEqual([]);
+      expect(stored).toMatchObject({ resourceType: 'RiskAssessment', status: 'final' });
+      expect(stored.subject).toEqual({
+        identifier: { system: 'urn:sap-pipeline:study-id', value: studyId },
+      });
+      const response = await fetch(`${e2e.stack.apiUrl}/studies/${studyId}/fhir`);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toMatch(/^application\/fhir\+json/);
+      const served = await response.json();
+      const runKey = resultKeys(item).riskAssessment;
+      expect(served).toEqual(JSON.parse(new TextDecoder().decode((await e2e.objects(runKey)).get(runKey))));
+      expect(served).toEqual(stored);
+    }
+  });
+
+  it.skipIf(pydicomMissing() !== undefined)(
+    'writes a DICOM SEG of the mask on the uploaded series for a DICOM study only, linked from the report',
+    async () => {
+      const studyId = 'e2e-dicom';
+      const item = (await studyItem(studyId)) as { studyId: string; manifestVersion: string };
+      const segKey = studyKeys.segmentation(studyId);
+      const seg = (await e2e.objects(segKey)).get(segKey)!;
+      const maskKey = workKeys(item).mask;
+      const mask = readMaskNifti((await e2e.objects(maskKey)).get(maskKey)!, 'mask.nii.gz');
+      const files = Object.entries(phantomStudyFiles(phantom, 'dicom', studyId))
+        .filter(([name]) => name.endsWith('.dcm'))
+        .map(([name, bytes]) => ({ name, bytes }));
+      const folder = await mkdtemp(path.join(tmpdir(), 'sap-e2e-seg-'));
+      try {
+        // pydicom reads it back: every frame equals the mask, the geometry and references the source's.
+        const checked = checkWithPydicom(folder, files, mask, seg);
+        expect(checked.stderr).toBe('');
+        expect(checked.status).toBe(0);
+        expect(checked.summary!.maskVoxels).toBeGreaterThan(0);
+        expect(checked.summary!.segPixels).toBe(checked.summary!.maskVoxels);
+      } finally {
+        await rm(folder, { recursive: true, force: true });
+      }
+      const report = (key: string) => e2e.objects(key).then((m) => new TextDecoder().decode(m.get(key)));
+      expect(await report(studyKeys.report(studyId))).toContain('<a href="pancreas-seg.dcm">');
+
+      const nifti = 'e2e-nifti';
+      expect((await e2e.objects(studyKeys.segmentation(nifti))).size).toBe(0);
+      const niftiReport = await report(studyKeys.report(nifti));
+      expect(niftiReport).toContain('<a href="risk-assessment.json">');
+      expect(niftiReport).toContain('No DICOM Segmentation: the study was uploaded as NIfTI');
+    },
+  );
 
   it('runs a manifest uploaded twice once, whether the copy arrives during or after the run', async () => {
     const studyId = 'e2e-twice';

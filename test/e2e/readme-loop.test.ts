@@ -106,8 +106,10 @@ describe.skipIf(!hasXgboost)('the README own-data loop', () => {
     expect((JSON.parse(predict.out) as { results: unknown[] }).results).toHaveLength(5);
 
     // sap serve --models with the site model, in its own process as a user runs it; --json prints the endpoints.
+    // From the TypeScript sources (SAP_CLI_FROM_SOURCE), as every other step here runs, so no build is needed.
     const serve = spawn(process.execPath, [SAP, '--json', 'serve', '--models', site, '--data-dir', dataDir], {
       cwd: REPO,
+      env: { ...process.env, SAP_CLI_FROM_SOURCE: '1' },
     });
     children.push(serve);
     const stack = await new Promise<{

@@ -139,7 +139,14 @@ describe('encryption with the customer-managed key', () => {
 describe('access', () => {
   it('requires IAM authorisation on every API method and never logs request data', () => {
     const methods = ofType('AWS::ApiGateway::Method');
-    expect(methods.map(([, m]) => m.Properties.HttpMethod).sort()).toEqual(['GET', 'GET', 'POST', 'POST']);
+    // GET /studies, /studies/{studyId} and /studies/{studyId}/fhir; POST /studies and .../rescore.
+    expect(methods.map(([, m]) => m.Properties.HttpMethod).sort()).toEqual([
+      'GET',
+      'GET',
+      'GET',
+      'POST',
+      'POST',
+    ]);
     for (const [, method] of methods) expect(method.Properties.AuthorizationType).toBe('AWS_IAM');
     template.hasResourceProperties('AWS::ApiGateway::Stage', {
       AccessLogSetting: Match.objectLike({ DestinationArn: Match.anyValue() }),

@@ -156,8 +156,10 @@ describe('Fuse rescoring one study', () => {
       [
         resultKeys(run).explanation,
         resultKeys(run).report,
+        resultKeys(run).riskAssessment,
         'results/s1/explanation.svg',
         'results/s1/report.html',
+        'results/s1/risk-assessment.json',
       ].sort(),
     );
   });

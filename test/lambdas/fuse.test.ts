@@ -118,7 +118,8 @@ describe('Fuse handler', () => {
     await expect(fuse(run)).rejects.toMatchObject({ name: 'STALE_RUN' });
     // Only this run's own files: the study's results/{id}/ copies belong to the newer run.
     const written = s3.commandCalls(PutObjectCommand).map((c) => c.args[0].input.Key);
-    expect(written.sort()).toEqual([resultKeys(run).explanation, resultKeys(run).report].sort());
+    const own = resultKeys(run);
+    expect(written.sort()).toEqual([own.explanation, own.report, own.riskAssessment].sort());
   });
 
   it('refuses a model whose file does not match its card', async () => {

@@ -3,16 +3,21 @@
  * recognisable name, ids, birth date, institution and physician go through the local stack (one completes,
  * two are rejected), with every function and the inference server logging at DEBUG. Every line written to
  * stdout, stderr or the console, every stored failure (studies table, rejected/, the runner's executions),
- * every results API answer and every result file is searched for those values.
+ * every results API answer and every result file is searched for those values. The DICOM SEG
+ * (results/{id}/…/pancreas-seg.dcm) carries the patient's identification by design, so that a PACS files
+ * it with the source study: it is checked instead to carry exactly the source's, and nothing more.
  */
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import dcmjs from 'dcmjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildManifest, CLINICAL_FILE, MANIFEST_FILE } from '../../core/ingest/manifest';
 import { phantomStudyFiles } from '../../core/phantom';
-import { workKeys } from '../../core/study/keys';
+import { readMaskNifti } from '../../core/imaging/mask';
+import { studyKeys, workKeys } from '../../core/study/keys';
+import { checkWithPydicom, pydicomMissing } from '../dicom-seg/seg-case';
 import { LOCAL_NAMES } from '../../local/stack/local-env';
 import { startE2eStack, type E2eStack } from '../e2e/local-stack';
 import { COMPLETING_PHANTOM, studyItem } from './support';
@@ -100,6 +105,9 @@ afterAll(async () => {
   for (const restore of restoreOutput.splice(0)) restore();
 });
 
+/** The DICOM SEGs: they carry the source's identification by design (checked apart). */
+const isSegmentation = (key: string) => key.endsWith('/pancreas-seg.dcm');
+
 /** Every text the stack made of the three studies that a person or a log pipeline could read. */
 async function everythingReadable(): Promise<Record<string, string>> {
   const texts: Record<string, string> = { logs: written.join('\n') };
@@ -107,7 +115,8 @@ async function everythingReadable(): Promise<Record<string, string>> {
   texts.studiesTable = JSON.stringify(Items);
   for (const studyId of STUDIES) {
     for (const prefix of [`rejected/${studyId}/`, `results/${studyId}/`])
-      for (const [key, bytes] of await e2e.objects(prefix)) texts[key] = new TextDecoder().decode(bytes);
+      for (const [key, bytes] of await e2e.objects(prefix))
+        if (!isSegmentation(key)) texts[key] = new TextDecoder().decode(bytes);
     const response = await fetch(`${e2e.stack.apiUrl}/studies/${studyId}`);
     texts[`GET /studies/${studyId}`] = await response.text();
   }
@@ -121,9 +130,12 @@ async function everythingReadable(): Promise<Record<string, string>> {
   return texts;
 }
 
+/** The completing study's upload, for checking its SEG against the source series. */
+let completes: Record<string, Uint8Array>;
+
 describe('patient identifiers in an upload reach no log line and no error record', () => {
   it('runs a completing study and two rejected ones carrying identifiers', async () => {
-    const completes = identifiableStudy(
+    completes = identifiableStudy(
       COMPLETES,
       json({
         ...clinical,
@@ -183,4 +195,51 @@ describe('patient identifiers in an upload reach no log line and no error record
     );
     expect(found).toEqual([]);
   });
+
+  it("the DICOM SEGs carry the source's identification and nothing more; rejected studies have none", async () => {
+    const segmentations = [...(await e2e.objects(`results/${COMPLETES}/`))].filter(([key]) =>
+      isSegmentation(key),
+    );
+    // The run's own (results/{id}/v-…/) and the latest's copy (results/{id}/pancreas-seg.dcm).
+    expect(segmentations.map(([key]) => key.replace(/v-[0-9a-f]{16}/, 'v-…')).sort()).toEqual([
+      `results/${COMPLETES}/pancreas-seg.dcm`,
+      `results/${COMPLETES}/v-…/pancreas-seg.dcm`,
+    ]);
+    for (const [, bytes] of segmentations) {
+      const seg = dcmjs.data.DicomMessage.readFile(bytes.slice().buffer).dict;
+      const value = (tag: string) => seg[tag]?.Value?.[0];
+      expect(value('00100010')).toEqual({ Alphabetic: PATIENT.name });
+      expect(value('00100020')).toBe(PATIENT.id);
+      expect(value('00100030')).toBe(PATIENT.birthDate);
+      expect(value('00080090')).toEqual({ Alphabetic: PATIENT.physician });
+      expect(value('00080050')).toBe(PATIENT.accession);
+      // The institution identifies where the patient was seen: filing the SEG does not need it.
+      expect(seg['00080080']).toBeUndefined();
+    }
+    for (const studyId of [IDENTIFIER_FIELDS, BROKEN_JSON])
+      expect([...(await e2e.objects(`results/${studyId}/`)).keys()].filter(isSegmentation)).toEqual([]);
+  });
+
+  it.skipIf(pydicomMissing() !== undefined)(
+    "the latest SEG, read by pydicom, is the run's mask on the uploaded series",
+    async () => {
+      const item = (await studyItem(e2e, COMPLETES))!;
+      const maskKey = workKeys(item).mask;
+      const mask = readMaskNifti((await e2e.objects(maskKey)).get(maskKey)!, 'mask.nii.gz');
+      const segKey = studyKeys.segmentation(COMPLETES);
+      const seg = (await e2e.objects(segKey)).get(segKey)!;
+      const files = Object.entries(completes)
+        .filter(([name]) => name.endsWith('.dcm'))
+        .map(([name, bytes]) => ({ name, bytes }));
+      const folder = await mkdtemp(path.join(tmpdir(), 'sap-pd-seg-'));
+      try {
+        const checked = checkWithPydicom(folder, files, mask, seg);
+        expect(checked.stderr).toBe('');
+        expect(checked.summary!.maskVoxels).toBeGreaterThan(0);
+        expect(checked.summary!.segPixels).toBe(checked.summary!.maskVoxels);
+      } finally {
+        await rm(folder, { recursive: true, force: true });
+      }
+    },
+  );
 });

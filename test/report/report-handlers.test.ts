@@ -72,9 +72,11 @@ describe('Fuse writes the study report', () => {
       'status:SCORING',
       `s3:${own.explanation}`,
       `s3:${own.report}`,
+      `s3:${own.riskAssessment}`,
       'status:COMPLETED',
       's3:results/s1/explanation.svg',
       's3:results/s1/report.html',
+      's3:results/s1/risk-assessment.json',
     ]);
     expect(String(put('results/s1/report.html')!.Body)).toBe(String(put(own.report)!.Body));
     const report = put(own.report)!;

@@ -3,6 +3,7 @@ import type { Vec3 } from '../volume';
 import { InputRejected, reject } from '../../input/issues';
 import { dicomParser, parserErrorMessage } from './dicom-parser';
 import { FieldReader } from './fields';
+import { readIdentification, type DicomIdentification } from './identification';
 import { readPixelFormat } from './pixel-format';
 import type { PixelFormat, StoredValues } from './pixels';
 import { decodeStoredValues } from './pixels';
@@ -27,6 +28,10 @@ export interface DicomSlice {
   seriesInstanceUid: string;
   seriesDescription?: string;
   sopInstanceUid?: string;
+  /** What a DICOM SEG of this series references: absent ones leave the series without a SEG. */
+  sopClassUid?: string;
+  studyInstanceUid?: string;
+  frameOfReferenceUid?: string;
   /** ImageType values, upper case (e.g. ORIGINAL, PRIMARY, AXIAL or LOCALIZER). */
   imageType: string[];
   manufacturer?: string;
@@ -47,6 +52,8 @@ export interface DicomSlice {
   pixels: PixelFormat;
   /** Decodes the pixel data when called (nothing is decoded while parsing). */
   readStoredValues(): StoredValues;
+  /** The patient and study identification, read only when called (for the DICOM SEG; never logged). */
+  readIdentification(): DicomIdentification;
 }
 
 /**
@@ -86,6 +93,9 @@ export function parseDicomSlice(file: string, bytes: Uint8Array): DicomSlice {
     seriesInstanceUid: seriesInstanceUid!,
     seriesDescription: fields.optionalString('SeriesDescription'),
     sopInstanceUid: fields.optionalString('SOPInstanceUID'),
+    sopClassUid: fields.optionalString('SOPClassUID'),
+    studyInstanceUid: fields.optionalString('StudyInstanceUID'),
+    frameOfReferenceUid: fields.optionalString('FrameOfReferenceUID'),
     imageType: (dataSet.string(TAG.ImageType) ?? '')
       .toUpperCase()
       .split('\\')
@@ -102,6 +112,7 @@ export function parseDicomSlice(file: string, bytes: Uint8Array): DicomSlice {
     spacingBetweenSlices: fields.optionalNumber('SpacingBetweenSlices'),
     pixels: format,
     readStoredValues: () => decodeStoredValues(file, dataSet, element, format),
+    readIdentification: () => readIdentification(dataSet),
   };
 }
 

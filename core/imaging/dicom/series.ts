@@ -6,6 +6,7 @@ import { computeSeriesGeometry } from './geometry';
 import { huImplausibleIssue, writeHu } from './hu';
 import type { DicomSlice } from './parse-slice';
 import { isDicomDirectory, parseDicomSlice } from './parse-slice';
+import { dicomSourceRecord, type DicomSourceRecord, type NoDicomSource } from './source-record';
 import type { TransferSyntax } from './transfer-syntax';
 
 /**
@@ -119,12 +120,13 @@ export function summarizeSeries(slices: DicomSlice[]): DicomSeriesSummary[] {
 
 /**
  * Reads one CT series into a Volume (int16 HU, voxel → RAS+ affine, slices in the acquisition's own
- * orientation: not reoriented). Throws InputRejected with every independent issue found.
+ * orientation: not reoriented), with what a DICOM SEG of it references (`source`, slice k of this volume
+ * = source slice k). Throws InputRejected with every independent issue found.
  */
 export function readDicomSeries(
   files: DicomFile[],
   options: ReadDicomSeriesOptions = {},
-): { volume: Volume; info: DicomSeriesInfo } {
+): { volume: Volume; info: DicomSeriesInfo; source: DicomSourceRecord | NoDicomSource } {
   const limits: DicomLimits = { ...LIMITS, ...options.limits };
   const { slices: all, ignoredFiles } = parseDicomFiles(files, limits);
   const slices = chooseSeries(all, options.seriesInstanceUid);
@@ -157,6 +159,7 @@ export function readDicomSeries(
   const syntaxes = new Map(slices.map((s) => [s.transferSyntax.uid, s.transferSyntax]));
   return {
     volume: { dims: geometry.dims, spacing: geometry.spacing, affine: geometry.affine, data },
+    source: dicomSourceRecord(geometry.sorted),
     info: {
       seriesInstanceUid: first.seriesInstanceUid,
       seriesDescription: first.seriesDescription,

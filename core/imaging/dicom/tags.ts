@@ -1,11 +1,14 @@
 /**
  * The DICOM attributes this reader uses, keyed by keyword, in dicom-parser's `xGGGGEEEE` form. Only what
- * geometry, pixel decoding and the validation report need: nothing that identifies a patient.
+ * geometry, pixel decoding, the validation report and the DICOM SEG's references (UIDs) need: nothing that
+ * identifies a patient (identification.ts reads those, for the SEG only).
  */
 export const TAG = {
   MediaStorageSOPClassUID: 'x00020002',
   TransferSyntaxUID: 'x00020010',
+  SpecificCharacterSet: 'x00080005',
   ImageType: 'x00080008',
+  SOPClassUID: 'x00080016',
   SOPInstanceUID: 'x00080018',
   Modality: 'x00080060',
   Manufacturer: 'x00080070',
@@ -13,9 +16,11 @@ export const TAG = {
   ManufacturerModelName: 'x00081090',
   SliceThickness: 'x00180050',
   SpacingBetweenSlices: 'x00180088',
+  StudyInstanceUID: 'x0020000d',
   SeriesInstanceUID: 'x0020000e',
   ImagePositionPatient: 'x00200032',
   ImageOrientationPatient: 'x00200037',
+  FrameOfReferenceUID: 'x00200052',
   SamplesPerPixel: 'x00280002',
   PhotometricInterpretation: 'x00280004',
   NumberOfFrames: 'x00280008',

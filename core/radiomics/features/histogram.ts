@@ -9,15 +9,9 @@ import { quantile, sampleFromCounts } from './intensity-quantile';
  */
 export function intensityHistogramFeatures(roi: DiscretisedRoi): Features {
   const { levels, levelCount: ng } = roi;
-  const counts = new Float64Array(ng + 1); // counts[i] for level i; counts[0] unused
+  const counts = levelCounts(levels, ng); // counts[i] for level i; counts[0] unused
   let n = 0;
-  for (let p = 0; p < levels.length; p++) {
-    const g = levels[p]!;
-    if (g >= 1 && g <= ng) {
-      counts[g]!++;
-      n++;
-    }
-  }
+  for (let i = 1; i <= ng; i++) n += counts[i]!;
   let mean = 0;
   let min = 0;
   let max = 0;
@@ -115,4 +109,17 @@ export function intensityHistogramFeatures(roi: DiscretisedRoi): Features {
     ih_min_grad: none ? NaN : minGrad,
     ih_min_grad_g: none ? NaN : minGradLevel,
   };
+}
+
+/**
+ * How many voxels hold each level 1 … ng (index 0 unused). A leaf over the box, so that its optimised loop
+ * outlives deoptimisations of the feature assembly around it.
+ */
+function levelCounts(levels: ArrayLike<number>, ng: number): Float64Array {
+  const counts = new Float64Array(ng + 1);
+  for (let p = 0; p < levels.length; p++) {
+    const g = levels[p]!;
+    if (g >= 1 && g <= ng) counts[g]!++;
+  }
+  return counts;
 }

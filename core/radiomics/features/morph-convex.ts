@@ -1,4 +1,5 @@
 import type { Vec3 } from '../../imaging/volume';
+import { diagonalEndPoints } from './hull-prefilter';
 import { quickhull } from './morph-hull';
 import type { PaddedMask } from './morph-mesh';
 import { meshVertexLines, type MeshVertexLines } from './mesh-vertices';
@@ -49,7 +50,7 @@ export function convexHullMeasures(
   spacing: Vec3,
   lines: MeshVertexLines = meshVertexLines(padded),
 ): HullMeasures {
-  const pts = hullCandidates(padded, lines);
+  const pts = diagonalEndPoints(hullCandidates(padded, lines), [lines.dx, lines.dy, lines.dz]);
   const n = pts.length / 3;
   const h: Vec3 = [spacing[0] / 2, spacing[1] / 2, spacing[2] / 2];
   const mm = new Float64Array(pts.length);

@@ -137,6 +137,21 @@ function buildCaseTable(): { start: Uint16Array; edges: Uint8Array } {
 
 const TABLE = buildCaseTable();
 
+/**
+ * The corners of a cube at one x form a column: bit b of a column value is the voxel at y = b & 1,
+ * z = b >> 1. COLUMN_LOW places a column at x = 0 of the case (corner 2b), COLUMN_HIGH at x = 1 (2b + 1).
+ */
+const COLUMN_LOW = new Uint8Array(16);
+const COLUMN_HIGH = new Uint8Array(16);
+for (let column = 0; column < 16; column++) {
+  for (let b = 0; b < 4; b++) {
+    if ((column >> b) & 1) {
+      COLUMN_LOW[column]! |= 1 << (2 * b);
+      COLUMN_HIGH[column]! |= 1 << (2 * b + 1);
+    }
+  }
+}
+
 /** The mask as 0/1 with one empty voxel around it: dims + 2 along each axis. */
 export interface PaddedMask {
   data: Uint8Array;
@@ -176,14 +191,19 @@ function forEachTriangle(
   const [px, py, pz] = dims;
   const sy = px;
   const sz = px * py;
-  const corner = [0, 1, sy, sy + 1, sz, sz + 1, sz + sy, sz + sy + 1];
   const { start, edges } = TABLE;
   for (let k = 0; k + 1 < pz; k++) {
     for (let j = 0; j + 1 < py; j++) {
       let base = sy * j + sz * k;
+      // A cube's case joins the 4-corner columns at i and i + 1 (CORNER_COLUMN); the right column of one
+      // cube is the left column of the next, so each voxel is read once per column, not twice.
+      let left =
+        data[base]! | (data[base + sy]! << 1) | (data[base + sz]! << 2) | (data[base + sz + sy]! << 3);
       for (let i = 0; i + 1 < px; i++, base++) {
-        let config = 0;
-        for (let c = 0; c < 8; c++) config |= data[base + corner[c]!]! << c;
+        const q = base + 1;
+        const right = data[q]! | (data[q + sy]! << 1) | (data[q + sz]! << 2) | (data[q + sz + sy]! << 3);
+        const config = COLUMN_LOW[left]! | COLUMN_HIGH[right]!;
+        left = right;
         if (config === 0 || config === 255) continue;
         for (let t = start[config]!; t < start[config + 1]!; t++) {
           const ea = 3 * edges[3 * t]!;

@@ -52,59 +52,10 @@ export const MORPHOLOGY_TAGS = [
  * autocorrelation indices use the intensity mask and intensities. An empty morphological mask gives NaN.
  */
 export function morphologyFeatures(roi: RoiImage, options: MorphologyOptions = {}): Features {
-  const { dims, spacing, intensity, morphologicalMask, intensityMask } = roi;
-  const [nx, ny, nz] = dims;
+  const { dims, spacing, morphologicalMask } = roi;
   const [sx, sy, sz] = spacing;
 
-  // One pass: voxel-centre moments of the morphological mask, intensity-weighted centre of the intensity mask.
-  let nMorph = 0;
-  let mx = 0;
-  let my = 0;
-  let mz = 0;
-  let cxx = 0;
-  let cyy = 0;
-  let czz = 0;
-  let cxy = 0;
-  let cxz = 0;
-  let cyz = 0;
-  let nInt = 0;
-  let wSum = 0;
-  let wx = 0;
-  let wy = 0;
-  let wz = 0;
-  for (let k = 0, p = 0; k < nz; k++) {
-    const z = k * sz;
-    for (let j = 0; j < ny; j++) {
-      const y = j * sy;
-      for (let i = 0; i < nx; i++, p++) {
-        const x = i * sx;
-        if (morphologicalMask[p]) {
-          // Welford-style update of the mean and co-moments keeps the covariance accurate.
-          nMorph++;
-          const dx = x - mx;
-          const dy = y - my;
-          const dz = z - mz;
-          mx += dx / nMorph;
-          my += dy / nMorph;
-          mz += dz / nMorph;
-          cxx += dx * (x - mx);
-          cyy += dy * (y - my);
-          czz += dz * (z - mz);
-          cxy += dx * (y - my);
-          cxz += dx * (z - mz);
-          cyz += dy * (z - mz);
-        }
-        if (intensityMask[p]) {
-          const g = intensity[p]!;
-          nInt++;
-          wSum += g;
-          wx += g * x;
-          wy += g * y;
-          wz += g * z;
-        }
-      }
-    }
-  }
+  const { nMorph, mx, my, mz, cxx, cyy, czz, cxy, cxz, cyz, nInt, wSum, wx, wy, wz } = voxelMoments(roi);
   const out: Features = {};
   if (nMorph === 0) {
     for (const tag of MORPHOLOGY_TAGS) out[tag] = NaN;
@@ -162,4 +113,85 @@ export function morphologyFeatures(roi: RoiImage, options: MorphologyOptions = {
     out.morph_geary_c = auto.gearyC;
   }
   return out;
+}
+
+/**
+ * Morphological mask: voxel count, mean centre (mm) and co-moments of the centres. Intensity mask: voxel
+ * count, intensity sum and intensity-weighted centre sums.
+ */
+interface VoxelMoments {
+  nMorph: number;
+  mx: number;
+  my: number;
+  mz: number;
+  cxx: number;
+  cyy: number;
+  czz: number;
+  cxy: number;
+  cxz: number;
+  cyz: number;
+  nInt: number;
+  wSum: number;
+  wx: number;
+  wy: number;
+  wz: number;
+}
+
+/**
+ * One pass over the box. A leaf of typed arrays and numbers: its optimised code is not thrown away when the
+ * feature assembly around it deoptimises, which made run-to-run times swing.
+ */
+function voxelMoments(roi: RoiImage): VoxelMoments {
+  const { dims, spacing, intensity, morphologicalMask, intensityMask } = roi;
+  const [nx, ny, nz] = dims;
+  const [sx, sy, sz] = spacing;
+  let nMorph = 0;
+  let mx = 0;
+  let my = 0;
+  let mz = 0;
+  let cxx = 0;
+  let cyy = 0;
+  let czz = 0;
+  let cxy = 0;
+  let cxz = 0;
+  let cyz = 0;
+  let nInt = 0;
+  let wSum = 0;
+  let wx = 0;
+  let wy = 0;
+  let wz = 0;
+  for (let k = 0, p = 0; k < nz; k++) {
+    const z = k * sz;
+    for (let j = 0; j < ny; j++) {
+      const y = j * sy;
+      for (let i = 0; i < nx; i++, p++) {
+        const x = i * sx;
+        if (morphologicalMask[p]) {
+          // Welford-style update of the mean and co-moments keeps the covariance accurate.
+          nMorph++;
+          const dx = x - mx;
+          const dy = y - my;
+          const dz = z - mz;
+          mx += dx / nMorph;
+          my += dy / nMorph;
+          mz += dz / nMorph;
+          cxx += dx * (x - mx);
+          cyy += dy * (y - my);
+          czz += dz * (z - mz);
+          cxy += dx * (y - my);
+          cxz += dx * (z - mz);
+          cyz += dy * (z - mz);
+        }
+        if (intensityMask[p]) {
+          const g = intensity[p]!;
+          nInt++;
+          wSum += g;
+          wx += g * x;
+          wy += g * y;
+          wz += g * z;
+        }
+      }
+    }
+  }
+  return { nMorph, mx, my, mz, cxx, cyy, czz, cxy, cxz, cyz, nInt, wSum, wx, wy, wz };
 }

@@ -1,5 +1,6 @@
 import type { DiscretisedRoi, Dimensionality, Features } from '../types';
-import { chebyshevOffsets, sliceOf } from '../../imaging/grid/padded-grid';
+import { chebyshevOffsets, sliceOf, type PaddedGrid } from '../../imaging/grid/padded-grid';
+import { neighbourSums3D } from './neighbour-sums';
 import { paddedLevels } from './padded-levels';
 import { aggregate } from './zones-matrix';
 
@@ -52,6 +53,10 @@ export function ngtdmMatrices(
   const nSlices = planar ? roi.dims[2] : 1;
   const n = new Float64Array(nSlices * rows);
   const s = new Float64Array(nSlices * rows);
+  if (!planar && delta === 1 && roi.levelCount <= 0xffff) {
+    volumeNgtdm(grid, countIsolated, n, s);
+    return [{ levelCount: roi.levelCount, n, s }].filter((m) => m.n.some((x) => x > 0));
+  }
   for (let v = 0; v < voxels.length; v++) {
     const p = voxels[v] as number;
     let sum = 0;
@@ -77,6 +82,19 @@ export function ngtdmMatrices(
     if (slice.n.some((x) => x > 0)) out.push(slice);
   }
   return out;
+}
+
+/** The 3D NGTDM at δ = 1 from separable box sums (neighbourSums3D): the same n_i and s_i, in voxel order. */
+function volumeNgtdm(grid: PaddedGrid, countIsolated: boolean, n: Float64Array, s: Float64Array): void {
+  const { values, voxels } = grid;
+  const { sum, count } = neighbourSums3D(grid);
+  for (let v = 0; v < voxels.length; v++) {
+    const c = count[v]!;
+    if (c === 0 && !countIsolated) continue;
+    const grey = values[voxels[v]!]!;
+    n[grey] = n[grey]! + 1;
+    if (c > 0) s[grey] = s[grey]! + Math.abs(grey - sum[v]! / c);
+  }
 }
 
 export function mergeNgtdm(matrices: readonly NgtdmMatrix[], levelCount: number): NgtdmMatrix {

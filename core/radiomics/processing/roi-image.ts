@@ -6,7 +6,8 @@
 import type { Vec3 } from '../../imaging/volume';
 import type { RoiImage } from '../types';
 import { marginVoxels } from './interpolate';
-import { cropBox, maskBoundingBox } from '../../imaging/grid/bounding-box';
+import { cropBox } from '../../imaging/grid/bounding-box';
+import { maskExtent } from '../mask-extent';
 import type { InterpolatedRoi } from './types';
 
 /**
@@ -19,7 +20,7 @@ export function toRoiImage(roi: InterpolatedRoi, intensityMask: Uint8Array, marg
       `intensity mask holds ${intensityMask.length} voxels, the ROI box ${roi.mask.length}`,
     );
   }
-  const tight = maskBoundingBox(roi.mask, roi.dims);
+  const tight = maskExtent(roi.mask, roi.dims).box;
   if (tight === null) throw new RangeError('the ROI is empty after interpolation');
   const margin = marginVoxels(marginMm, roi.spacing);
   const start = tight.start.map((s, a) => Math.max(0, s - margin[a]!)) as Vec3;

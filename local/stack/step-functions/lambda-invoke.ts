@@ -1,8 +1,7 @@
-import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { CaughtError } from '../../../core/pipeline/failure';
 import { invokedAs } from '../iam/implied-calls';
-import { REPO_ROOT } from '../paths';
+import { runnableModule } from '../paths';
 import { lambdaResponseLimit } from './service-limits';
 import { withTimeout } from './timers';
 
@@ -52,7 +51,8 @@ const handlers = new Map<string, Promise<Handler>>();
 function loadHandler(handlerPath: string): Promise<Handler> {
   let loading = handlers.get(handlerPath);
   if (!loading) {
-    const url = pathToFileURL(path.join(REPO_ROOT, handlerPath)).href;
+    // The compiled CLI imports the handler's compiled module, which shares its chunks (one SDK, one IAM check).
+    const url = pathToFileURL(runnableModule(handlerPath)).href;
     loading = import(url).then((module: { handler?: unknown }) => {
       if (typeof module.handler !== 'function') throw new Error(`${handlerPath} exports no handler`);
       return module.handler as Handler;
