@@ -36,7 +36,28 @@ export async function main(argv: string[], io: Output = stdio, deps: MainDepende
       reportError(ctx, error.name, error.message);
       return EXIT.rejected;
     }
+    const unreadable = unreadableFile(error);
+    if (unreadable) {
+      reportError(ctx, unreadable.code, unreadable.message);
+      return EXIT.usage;
+    }
     reportError(ctx, 'INTERNAL_ERROR', error instanceof Error ? error.message : String(error));
     return EXIT.usage;
   }
+}
+
+/** File-system errors a command meets on a path it was given, by code: what the user must fix. */
+const FILE_ERRORS: Readonly<Record<string, [code: string, reason: string]>> = {
+  ENOENT: ['FILE_NOT_FOUND', 'no such file or folder'],
+  EACCES: ['FILE_NOT_READABLE', 'permission denied'],
+  EPERM: ['FILE_NOT_READABLE', 'permission denied'],
+  ENOTDIR: ['FILE_NOT_FOUND', 'a part of the path is not a folder'],
+};
+
+/** A named path that could not be read or written, as a sentence naming it, or undefined. */
+function unreadableFile(error: unknown): { code: string; message: string } | undefined {
+  const { code, path } = (error ?? {}) as NodeJS.ErrnoException;
+  const known = code === undefined ? undefined : FILE_ERRORS[code];
+  if (!known || typeof path !== 'string') return undefined;
+  return { code: known[0], message: `cannot use ${path}: ${known[1]}` };
 }
