@@ -1,4 +1,4 @@
-import type { StudyOutputs } from '../fusion/feature-vector';
+import { featureValue, type StudyOutputs } from '../fusion/feature-vector';
 import type { MissingInput } from '../fusion/missing-inputs';
 import type { FeatureSource } from '../fusion/model-card';
 import { SECTIONS } from '../ingest/clinical';
@@ -33,7 +33,7 @@ export function basisInputs(
 ): BasisInput[] {
   const inputs = new Map<string, BasisInput>();
   for (const feature of features) {
-    const value = usableValue(valueOf(feature, outputs));
+    const value = usableValue(featureValue(feature, outputs));
     const missing = missingInputs.find((m) => m.feature === feature.name);
     inputs.set(keyOf(feature.source, feature.path, feature.unit), {
       source: feature.source,
@@ -72,18 +72,6 @@ const isClinicalPath = (field: string): boolean =>
   (SECTIONS as readonly string[]).includes(field.split('.')[0] ?? '') && field.includes('.');
 
 const keyOf = (source: string, path: string, unit: string | undefined) => `${source}:${path}|${unit ?? ''}`;
-
-/** The value as the study has it (a word stays a word: the FHIR reader sees "F", not the model's 0). */
-function valueOf(feature: FeatureSource, outputs: StudyOutputs): unknown {
-  if (feature.source === 'radiomics') return outputs.radiomics[feature.path];
-  const root = feature.source === 'clinical' ? outputs.clinical : outputs.inference;
-  return feature.path
-    .split('.')
-    .reduce<unknown>(
-      (node, key) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined),
-      root,
-    );
-}
 
 function usableValue(raw: unknown): number | string | boolean | undefined {
   if (typeof raw === 'number') return Number.isFinite(raw) ? raw : undefined;

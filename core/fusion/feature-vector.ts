@@ -36,7 +36,7 @@ export function assembleFeatures(card: ModelCard, outputs: StudyOutputs): Featur
   const missingInputs: MissingInput[] = [];
   const problems: string[] = [];
   card.features.forEach((feature, n) => {
-    const raw = lookup(feature, outputs);
+    const raw = featureValue(feature, outputs);
     const value = toNumber(feature, raw);
     if (typeof value === 'string') problems.push(value);
     else if (value === undefined) missingInputs.push(whyMissing(feature, raw, outputs));
@@ -47,7 +47,8 @@ export function assembleFeatures(card: ModelCard, outputs: StudyOutputs): Featur
   return { names: card.features.map((f) => f.name), values, missing, missingInputs };
 }
 
-function lookup(feature: FeatureSource, outputs: StudyOutputs): unknown {
+/** A card input's value as the study's outputs hold it (a word stays a word), or undefined. */
+export function featureValue(feature: FeatureSource, outputs: StudyOutputs): unknown {
   if (feature.source === 'radiomics') return outputs.radiomics[feature.path];
   const root = feature.source === 'clinical' ? outputs.clinical : outputs.inference;
   return feature.path

@@ -5,6 +5,7 @@
  * pipeline needs it only around the voxels above the threshold, and a sigmoid of every voxel of a CT at
  * 2.5 mm (3.7 M) costs ~35 ms. Every value is the same float32 however it is asked for.
  */
+import { VoxelExtent } from '../imaging/grid/bounding-box';
 import type { Box } from '../imaging/grid/types';
 import type { Vec3 } from '../imaging/volume';
 import type { UnetCard } from './model-card';
@@ -122,24 +123,17 @@ export class ForegroundMap {
     const sigmoid = this.output.kind === 'logits' && this.output.channels === 1;
     // A logit below `cut` is surely at or below the level: its sigmoid is not computed.
     const cut = sigmoid && level > 0 && level < 1 ? Math.log(level / (1 - level)) - LOGIT_MARGIN : -Infinity;
-    let [i0, j0, k0, i1, j1, k1] = [nx, ny, nz, -1, -1, -1];
+    const extent = new VoxelExtent(nx, ny);
     for (let k = 0, v = 0; k < nz; k++) {
       for (let j = 0; j < ny; j++) {
         for (let i = 0; i < nx; i++, v++) {
           // sums / weight < cut without a division (the weight is positive; NaN goes on to the exact test).
           if (sums[v]! < cut * weightSum[v]!) continue;
           this.fill(one, 0, v, v + 1);
-          if (!(one[0]! > level)) continue;
-          if (i < i0) i0 = i;
-          if (i > i1) i1 = i;
-          if (j < j0) j0 = j;
-          if (j > j1) j1 = j;
-          if (k < k0) k0 = k;
-          k1 = k;
+          if (one[0]! > level) extent.addVoxel(i, j, k);
         }
       }
     }
-    if (i1 < 0) return null;
-    return { start: [i0, j0, k0], size: [i1 - i0 + 1, j1 - j0 + 1, k1 - k0 + 1] };
+    return extent.box();
   }
 }

@@ -6,7 +6,7 @@
 import type { Vec3 } from '../imaging/volume';
 import { labelZones } from '../imaging/grid/zones';
 import { padGrid } from '../imaging/grid/padded-grid';
-import { cropBox, maskBoundingBox, pasteBox } from '../imaging/grid/bounding-box';
+import { cropBox, maskBoundingBox, pasteBox, VoxelExtent } from '../imaging/grid/bounding-box';
 import type { Box } from '../imaging/grid/types';
 
 export interface LargestComponent {
@@ -45,23 +45,18 @@ export function keepLargestComponentIn(mask: Uint8Array, dims: Vec3, within: Box
     if (zones.size[zone]! > zones.size[largest]!) largest = zone;
   const [sx, sy, sz] = box.size;
   const kept = new Uint8Array(sx * sy * sz);
-  let [i0, j0, k0, i1, j1, k1] = [sx, sy, sz, -1, -1, -1];
+  const extent = new VoxelExtent(sx, sy);
   for (let k = 0, q = 0; k < sz; k++) {
     for (let j = 0; j < sy; j++) {
       let p = grid.pad + (j + grid.pad) * grid.strideJ + (k + grid.pad) * grid.strideK;
       for (let i = 0; i < sx; i++, p++, q++) {
         if (zones.labels[p] !== largest) continue;
         kept[q] = 1;
-        if (i < i0) i0 = i;
-        if (i > i1) i1 = i;
-        if (j < j0) j0 = j;
-        if (j > j1) j1 = j;
-        if (k < k0) k0 = k;
-        k1 = k;
+        extent.addVoxel(i, j, k);
       }
     }
   }
   pasteBox(mask, dims, box, kept);
-  const keptBox: Box = { start: [i0, j0, k0], size: [i1 - i0 + 1, j1 - j0 + 1, k1 - k0 + 1] };
+  const keptBox = extent.box()!;
   return { voxels: zones.size[largest]!, box: shifted(keptBox, box.start) };
 }

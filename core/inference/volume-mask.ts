@@ -5,7 +5,7 @@
  */
 import type { Vec3, Volume } from '../imaging/volume';
 import { encodeNiftiGz, uint8WithHeaderRoom } from '../imaging/nifti';
-import { pasteBox } from '../imaging/grid/bounding-box';
+import { pasteBox, VoxelExtent } from '../imaging/grid/bounding-box';
 import type { Box } from '../imaging/grid/types';
 import { keepLargestComponentIn } from './largest-component';
 import type { ForegroundMap } from './foreground-map';
@@ -41,21 +41,15 @@ function volumeRange(back: Axes[number], start: number, end: number): [number, n
 /** The bounding box of the values above `level`, without a thresholded copy. */
 function boxAbove(values: Float32Array, dims: Vec3, level: number): Box | null {
   const [nx, ny, nz] = dims;
-  let [i0, j0, k0, i1, j1, k1] = [nx, ny, nz, -1, -1, -1];
+  const extent = new VoxelExtent(nx, ny);
   for (let k = 0, v = 0; k < nz; k++) {
     for (let j = 0; j < ny; j++) {
       for (let i = 0; i < nx; i++, v++) {
-        if (!(values[v]! > level)) continue;
-        if (i < i0) i0 = i;
-        if (i > i1) i1 = i;
-        if (j < j0) j0 = j;
-        if (j > j1) j1 = j;
-        if (k < k0) k0 = k;
-        k1 = k;
+        if (values[v]! > level) extent.addVoxel(i, j, k);
       }
     }
   }
-  return i1 < 0 ? null : { start: [i0, j0, k0], size: [i1 - i0 + 1, j1 - j0 + 1, k1 - k0 + 1] };
+  return extent.box();
 }
 
 /**

@@ -5,29 +5,38 @@ import type { Box, NumericArray } from './types';
 /** 32-bit words OR-ed together before a block of the mask is looked into voxel by voxel. */
 const SCAN_BLOCK_WORDS = 64;
 
-/** Running extremes of the voxel coordinates seen (scalars: no allocation per voxel). */
-class Extent {
-  x0 = Infinity;
-  y0 = Infinity;
-  z0 = Infinity;
-  x1 = -1;
-  y1 = -1;
-  z1 = -1;
+/** Running extremes of the voxel coordinates seen (scalars: no allocation per voxel), on a grid nx × ny × …. */
+export class VoxelExtent {
+  private x0 = Infinity;
+  private y0 = Infinity;
+  private z0 = Infinity;
+  private x1 = -1;
+  private y1 = -1;
+  private z1 = -1;
   constructor(
     private readonly nx: number,
     private readonly ny: number,
   ) {}
+  /** Adds the voxel at linear index `p` (i fastest). */
   add(p: number): void {
     const i = p % this.nx;
     const row = (p - i) / this.nx;
     const j = row % this.ny;
-    const k = (row - j) / this.ny;
+    this.addVoxel(i, j, (row - j) / this.ny);
+  }
+  addVoxel(i: number, j: number, k: number): void {
     if (i < this.x0) this.x0 = i;
     if (i > this.x1) this.x1 = i;
     if (j < this.y0) this.y0 = j;
     if (j > this.y1) this.y1 = j;
     if (k < this.z0) this.z0 = k;
     if (k > this.z1) this.z1 = k;
+  }
+  /** The smallest box holding every voxel added, or null when none was. */
+  box(): Box | null {
+    const { x0, y0, z0, x1, y1, z1 } = this;
+    if (x1 < 0) return null;
+    return { start: [x0, y0, z0], size: [x1 - x0 + 1, y1 - y0 + 1, z1 - z0 + 1] };
   }
 }
 
@@ -36,7 +45,7 @@ class Extent {
  * ≤ 4-byte elements are scanned a 32-bit word at a time: a CT-sized mask is mostly zero words.
  */
 export function maskBoundingBox(mask: NumericArray, dims: Vec3): Box | null {
-  const extent = new Extent(dims[0], dims[1]);
+  const extent = new VoxelExtent(dims[0], dims[1]);
   const n = dims[0] * dims[1] * dims[2];
   const perWord = 4 / mask.BYTES_PER_ELEMENT;
   let scalarFrom = 0;
@@ -53,9 +62,7 @@ export function maskBoundingBox(mask: NumericArray, dims: Vec3): Box | null {
     scalarFrom = words.length * perWord;
   }
   for (let p = scalarFrom; p < n; p++) if (mask[p] !== 0) extent.add(p);
-  const { x0, y0, z0, x1, y1, z1 } = extent;
-  if (x1 < 0) return null;
-  return { start: [x0, y0, z0], size: [x1 - x0 + 1, y1 - y0 + 1, z1 - z0 + 1] };
+  return extent.box();
 }
 
 /**
