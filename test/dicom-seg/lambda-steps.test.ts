@@ -8,6 +8,7 @@ import {
   HeadObjectCommand,
   ListObjectsV2Command,
   NoSuchKey,
+  NotFound,
   PutObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
@@ -120,11 +121,42 @@ describe('Fuse: the run SEG and its latest copy', () => {
     });
   });
 
-  it('reads and writes nothing for a run without dicom-source.json (NIfTI upload, rescore)', async () => {
+  it('reads and writes nothing for a run whose Validate recorded no dicom-source.json (NIfTI upload)', async () => {
     const mask = { dims: phantom.mask.dims, affine: phantom.mask.affine, data: phantom.mask.data };
     expect(await writeRunSegmentation(run, mask, inference)).toBeUndefined();
     await publishSegmentation(run, undefined);
     expect(s3.calls()).toHaveLength(0);
+  });
+
+  it("writes a rescore's SEG again from the kept record: the same bytes as its scoring run's", async () => {
+    const record = await recordOfPhantom();
+    const volume = readNiftiHuVolume(puts()[keys.volume]!.Body as Uint8Array, 'volume.nii.gz').volume;
+    const mask = { dims: volume.dims, affine: volume.affine, data: phantom.mask.data };
+    s3.reset().on(PutObjectCommand).resolves({});
+    s3.on(GetObjectCommand, { Key: keys.dicomSource }).resolves({
+      Body: { transformToString: async () => record } as never,
+    });
+    s3.on(HeadObjectCommand, { Key: keys.mask }).resolves({ LastModified: new Date('2026-12-06T20:30:15Z') });
+    s3.on(HeadObjectCommand, { Key: keys.dicomSource }).resolves({});
+    const scored = await writeRunSegmentation(
+      { ...run, artifacts: { dicomSource: keys.dicomSource } },
+      mask,
+      inference,
+    );
+    // A rescore carries no artifacts: the record is found under its manifest version's work/ prefix.
+    const rescored = await writeRunSegmentation({ ...run, mode: 'rescore' }, mask, inference);
+    expect(scored?.length).toBeGreaterThan(0);
+    expect(rescored).toEqual(scored);
+  });
+
+  it('writes no SEG for the rescore of a NIfTI upload (no kept record)', async () => {
+    s3.on(HeadObjectCommand, { Key: keys.dicomSource }).rejects(
+      new NotFound({ message: 'not found', $metadata: {} }),
+    );
+    const mask = { dims: phantom.mask.dims, affine: phantom.mask.affine, data: phantom.mask.data };
+    expect(await writeRunSegmentation({ ...run, mode: 'rescore' }, mask, inference)).toBeUndefined();
+    expect(s3.commandCalls(GetObjectCommand)).toHaveLength(0);
+    expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
   });
 
   it('skips the SEG when dicom-source.json has expired', async () => {
