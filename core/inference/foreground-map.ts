@@ -123,14 +123,14 @@ export class ForegroundMap {
     const sigmoid = this.output.kind === 'logits' && this.output.channels === 1;
     // A logit below `cut` is surely at or below the level: its sigmoid is not computed.
     const cut = sigmoid && level > 0 && level < 1 ? Math.log(level / (1 - level)) - LOGIT_MARGIN : -Infinity;
-    const extent = new VoxelExtent(nx, ny);
+    const extent = new VoxelExtent();
     for (let k = 0, v = 0; k < nz; k++) {
       for (let j = 0; j < ny; j++) {
         for (let i = 0; i < nx; i++, v++) {
           // sums / weight < cut without a division (the weight is positive; NaN goes on to the exact test).
           if (sums[v]! < cut * weightSum[v]!) continue;
           this.fill(one, 0, v, v + 1);
-          if (one[0]! > level) extent.addVoxel(i, j, k);
+          if (one[0]! > level) extent.add(i, j, k);
         }
       }
     }

@@ -45,14 +45,14 @@ export function keepLargestComponentIn(mask: Uint8Array, dims: Vec3, within: Box
     if (zones.size[zone]! > zones.size[largest]!) largest = zone;
   const [sx, sy, sz] = box.size;
   const kept = new Uint8Array(sx * sy * sz);
-  const extent = new VoxelExtent(sx, sy);
+  const extent = new VoxelExtent();
   for (let k = 0, q = 0; k < sz; k++) {
     for (let j = 0; j < sy; j++) {
       let p = grid.pad + (j + grid.pad) * grid.strideJ + (k + grid.pad) * grid.strideK;
       for (let i = 0; i < sx; i++, p++, q++) {
         if (zones.labels[p] !== largest) continue;
         kept[q] = 1;
-        extent.addVoxel(i, j, k);
+        extent.add(i, j, k);
       }
     }
   }

@@ -41,11 +41,11 @@ function volumeRange(back: Axes[number], start: number, end: number): [number, n
 /** The bounding box of the values above `level`, without a thresholded copy. */
 function boxAbove(values: Float32Array, dims: Vec3, level: number): Box | null {
   const [nx, ny, nz] = dims;
-  const extent = new VoxelExtent(nx, ny);
+  const extent = new VoxelExtent();
   for (let k = 0, v = 0; k < nz; k++) {
     for (let j = 0; j < ny; j++) {
       for (let i = 0; i < nx; i++, v++) {
-        if (values[v]! > level) extent.addVoxel(i, j, k);
+        if (values[v]! > level) extent.add(i, j, k);
       }
     }
   }

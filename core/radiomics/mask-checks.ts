@@ -1,6 +1,6 @@
 import type { Affine, Vec3 } from '../imaging/volume';
 import { StepError } from '../pipeline/step-error';
-import { maskExtent, type MaskExtent } from './mask-extent';
+import { maskExtent, type MaskExtent } from '../imaging/grid/bounding-box';
 
 /**
  * Fewer voxels than a 3×3×3 cube leave texture matrices with a single entry or none, and several features

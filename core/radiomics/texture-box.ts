@@ -1,5 +1,5 @@
 import { cropBox } from '../imaging/grid/bounding-box';
-import { maskExtent } from './mask-extent';
+import { maskExtent } from '../imaging/grid/bounding-box';
 import type { DiscretisedRoi, RoiImage } from './types';
 
 /**

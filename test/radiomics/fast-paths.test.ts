@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Vec3 } from '../../core/imaging/volume';
-import { maskBoundingBox } from '../../core/imaging/grid/bounding-box';
+import { maskExtent, VoxelExtent } from '../../core/imaging/grid/bounding-box';
 import { padGrid } from '../../core/imaging/grid/padded-grid';
 import { edgeDistanceMap, labelZones } from '../../core/imaging/grid/zones';
 import { directions3D } from '../../core/radiomics/features/directions';
@@ -18,7 +18,6 @@ import { sizeAndDistanceZoneFeatures } from '../../core/radiomics/features/zone-
 import { textureBox } from '../../core/radiomics/texture-box';
 import { paddedLevels } from '../../core/radiomics/features/padded-levels';
 import { unionZones } from '../../core/radiomics/features/zone-union';
-import { maskExtent } from '../../core/radiomics/mask-extent';
 import type { Dimensionality, DiscretisedRoi, RoiImage } from '../../core/radiomics/types';
 
 /** A reproducible pseudo-random generator (LCG) for the randomised comparisons. */
@@ -55,7 +54,7 @@ const CASES: [Vec3, number, number][] = [
 ];
 
 describe('mask extent: the count and bounding box in one word-wise scan', () => {
-  it('matches a voxel-by-voxel count and maskBoundingBox, whatever the row width and alignment', () => {
+  it('matches a voxel-by-voxel count and box, whatever the row width and alignment', () => {
     for (const [n, dims] of (
       [
         [0, [37, 11, 9]],
@@ -71,8 +70,15 @@ describe('mask extent: the count and bounding box in one word-wise scan', () => 
       const mask = buffer.subarray(n % 4, (n % 4) + size);
       for (let p = 0; p < size; p++) mask[p] = next() < 0.01 ? 1 + Math.floor(next() * 255) : 0;
       let count = 0;
-      for (let p = 0; p < size; p++) count += mask[p] === 0 ? 0 : 1;
-      expect(maskExtent(mask, dims)).toEqual({ count, box: maskBoundingBox(mask, dims) });
+      const voxelByVoxel = new VoxelExtent();
+      for (let k = 0, p = 0; k < dims[2]; k++)
+        for (let j = 0; j < dims[1]; j++)
+          for (let i = 0; i < dims[0]; i++, p++) {
+            if (mask[p] === 0) continue;
+            count++;
+            voxelByVoxel.add(i, j, k);
+          }
+      expect(maskExtent(mask, dims)).toEqual({ count, box: voxelByVoxel.box() });
     }
   });
 

@@ -7,7 +7,7 @@ import type { Vec3 } from '../../imaging/volume';
 import type { RoiImage } from '../types';
 import { marginVoxels } from './interpolate';
 import { cropBox } from '../../imaging/grid/bounding-box';
-import { maskExtent } from '../mask-extent';
+import { maskExtent } from '../../imaging/grid/bounding-box';
 import type { InterpolatedRoi } from './types';
 
 /**
