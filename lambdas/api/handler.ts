@@ -6,7 +6,6 @@ import { z } from 'zod';
 import { describeIssue } from '../../core/input/issues';
 import { FUNCTION_ENV } from '../../core/pipeline/function-env';
 import { FINAL_STATUSES, STUDY_STATUSES, type StudyStatus } from '../../core/study/status';
-import { isStudyId } from '../../core/study/study-id';
 import {
   pageStart,
   planUpload,
@@ -19,8 +18,9 @@ import { s3Presigner } from '../shared/aws-clients';
 import { requiredEnv } from '../shared/env';
 import { logger } from '../shared/logger';
 import { reportUrl } from '../shared/report-url';
-import { getStudy, listByStatus, type StudyItem } from '../shared/studies-table';
+import { listByStatus, type StudyItem } from '../shared/studies-table';
 import { decodePageToken, encodePageToken } from './page-token';
+import { studyOrRefusal } from './answers';
 import { requestRescore } from './rescore';
 import { FHIR_JSON, readRiskAssessment } from './risk-assessment';
 import { fitUploadPage } from './upload-page';
@@ -50,7 +50,7 @@ async function serveRequest(event: APIGatewayProxyEvent): Promise<APIGatewayProx
         return await getOne(event.pathParameters?.studyId ?? '');
       case 'GET /studies/{studyId}/fhir': {
         const answer = await readRiskAssessment(event.pathParameters?.studyId ?? '');
-        return answer.status === 200
+        return 'fhirJson' in answer
           ? reply(200, answer.fhirJson, FHIR_JSON)
           : reply(answer.status, answer.body);
       }
@@ -73,10 +73,9 @@ async function serveRequest(event: APIGatewayProxyEvent): Promise<APIGatewayProx
 }
 
 async function getOne(studyId: string): Promise<APIGatewayProxyResult> {
-  if (!isStudyId(studyId))
-    return reply(400, { error: 'INVALID_STUDY_ID', message: 'studyId must match [A-Za-z0-9_-]{1,64}' });
-  const study = await getStudy(studyId);
-  if (!study) return reply(404, { error: 'NOT_FOUND', message: `no study ${studyId}` });
+  const found = await studyOrRefusal(studyId);
+  if ('refused' in found) return reply(found.refused.status, found.refused.body);
+  const { study } = found;
   // Completed and failed studies have a report (Fuse, record-failure): hand out a short-lived link.
   const report = FINAL_STATUSES.includes(study.status)
     ? { reportUrl: await reportUrl(requiredEnv(FUNCTION_ENV.studiesBucket), study) }

@@ -10,12 +10,7 @@ import { s3, sfn } from '../shared/aws-clients';
 import { requiredEnv } from '../shared/env';
 import { logger } from '../shared/logger';
 import { getStudy } from '../shared/studies-table';
-
-/** A status code and body for the handler to send. */
-export interface ApiAnswer {
-  status: number;
-  body: unknown;
-}
+import { INVALID_STUDY_ID, refusal, type ApiAnswer } from './answers';
 
 const rescoreRequest = z.strictObject({
   modelVersion: z
@@ -30,10 +25,10 @@ const rescoreRequest = z.strictObject({
  * runs it; the result is replaced when Fuse finishes (GET /studies/{studyId}, `rescore`).
  */
 export async function requestRescore(studyId: string, body: string | null): Promise<ApiAnswer> {
-  if (!isStudyId(studyId)) return answer(400, 'INVALID_STUDY_ID', 'studyId must match [A-Za-z0-9_-]{1,64}');
+  if (!isStudyId(studyId)) return INVALID_STUDY_ID;
   const parsed = rescoreRequest.safeParse(parseJson(body));
   if (!parsed.success)
-    return answer(
+    return refusal(
       400,
       'INVALID_BODY',
       `body must be {"modelVersion": "V"}: ${z.prettifyError(parsed.error)}`,
@@ -41,9 +36,9 @@ export async function requestRescore(studyId: string, body: string | null): Prom
   const { modelVersion } = parsed.data;
 
   const study = await getStudy(studyId);
-  if (!study) return answer(404, 'NOT_FOUND', `no study ${studyId}`);
+  if (!study) return refusal(404, 'NOT_FOUND', `no study ${studyId}`);
   if (study.status !== 'COMPLETED')
-    return answer(
+    return refusal(
       409,
       'STUDY_NOT_COMPLETED',
       `study ${studyId} is ${study.status}: only a COMPLETED study is rescored (its run's artifacts are the input)`,
@@ -51,7 +46,7 @@ export async function requestRescore(studyId: string, body: string | null): Prom
   const modelsBucket = requiredEnv(FUNCTION_ENV.modelsBucket);
   const card = `${modelPrefix('xgboost', modelVersion)}model-card.json`;
   if (!(await objectExists(modelsBucket, card)))
-    return answer(
+    return refusal(
       404,
       'MODEL_NOT_FOUND',
       `no fusion model version ${modelVersion}: ${card} is not in the models bucket`,
@@ -107,8 +102,3 @@ function parseJson(body: string | null): unknown {
     return undefined;
   }
 }
-
-const answer = (status: number, error: string, message: string): ApiAnswer => ({
-  status,
-  body: { error, message },
-});

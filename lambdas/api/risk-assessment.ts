@@ -1,16 +1,14 @@
 import { NoSuchKey } from '@aws-sdk/client-s3';
 import { FUNCTION_ENV } from '../../core/pipeline/function-env';
 import { resultKeys } from '../../core/study/keys';
-import { isStudyId } from '../../core/study/study-id';
 import { requiredEnv } from '../shared/env';
 import { getBytes } from '../shared/s3-objects';
-import { getStudy } from '../shared/studies-table';
+import { refusal, studyOrRefusal, type ApiAnswer } from './answers';
 
 /** The FHIR JSON media type (https://hl7.org/fhir/R4/http.html#mime-type). */
 export const FHIR_JSON = 'application/fhir+json';
 
-export type RiskAssessmentAnswer =
-  { status: 200; fhirJson: string } | { status: 400 | 404; body: { error: string; message: string } };
+export type RiskAssessmentAnswer = { status: 200; fhirJson: string } | ApiAnswer;
 
 /**
  * GET /studies/{studyId}/fhir: the completed study's FHIR R4 RiskAssessment, as the Fuse step stored it.
@@ -18,9 +16,9 @@ export type RiskAssessmentAnswer =
  * before COMPLETED, as the report link is), so it always belongs to the result GET /studies/{id} shows.
  */
 export async function readRiskAssessment(studyId: string): Promise<RiskAssessmentAnswer> {
-  if (!isStudyId(studyId)) return refusal(400, 'INVALID_STUDY_ID', 'studyId must match [A-Za-z0-9_-]{1,64}');
-  const study = await getStudy(studyId);
-  if (!study) return refusal(404, 'NOT_FOUND', `no study ${studyId}`);
+  const found = await studyOrRefusal(studyId);
+  if ('refused' in found) return found.refused;
+  const { study } = found;
   if (study.status !== 'COMPLETED')
     return refusal(
       404,
@@ -41,8 +39,3 @@ export async function readRiskAssessment(studyId: string): Promise<RiskAssessmen
     );
   }
 }
-
-const refusal = (status: 400 | 404, error: string, message: string): RiskAssessmentAnswer => ({
-  status,
-  body: { error, message },
-});
